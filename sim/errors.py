@@ -1,0 +1,26 @@
+"""Errors a user can cause, reported as plain lines (no traceback) by the CLI."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad user input: a config value, a network file, a date.
+
+    Each entry of ``problems`` is one plain line naming the input (key, file,
+    line or node), the value found and what is allowed. The CLI prints them all
+    and exits with code 2 before any work starts.
+    """
+
+    def __init__(self, problems: list[str] | str):
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class ConfigError(InputError):
+    """A configuration value is of the wrong type, out of range or unknown."""
+
+
+class NetworkFileError(InputError):
+    """A user-supplied network file is malformed."""
