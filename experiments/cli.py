@@ -1,0 +1,69 @@
+"""``continuity``: the command line. Subcommands dispatch to thin entry points."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: continuity COMMAND [hydra overrides]
+
+Commands:
+  run       one run of a scenario (default: Mexico 2017-01..2030-12) into Hydra's run directory
+            e.g.  continuity run seed=7 shocks.funding_cut.size=0.8
+                  continuity run network=synthetic network.n_agents=10000
+                  continuity run hydra.run.dir=out/mexico
+  run --help  every config group and key with its default
+
+Configuration lives in conf/ (see docs/ODD.md and README.md).
+"""
+
+
+def _fail(command: str, problems: list[str]) -> int:
+    print(f"continuity {command}: invalid input", file=sys.stderr)
+    for p in problems:
+        print(f"  - {p}", file=sys.stderr)
+    return 2
+
+
+def run_command(args: list[str]) -> int:
+    """``continuity run``: validate everything first, then hand over to Hydra."""
+    from sim.api import load_config
+    from sim.errors import InputError
+
+    hydra_flags = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--resolve"}
+    if not hydra_flags.intersection(args):
+        if any(a in ("-m", "--multirun") for a in args):
+            return _fail(
+                "run", ["--multirun is not supported by 'run'; sweeps come with 'continuity sweep'"]
+            )
+        try:
+            load_config(args)
+        except InputError as exc:
+            return _fail("run", exc.problems)
+    from experiments.run import main as hydra_main
+
+    sys.argv = ["continuity run", *args]
+    hydra_main()
+    return 0
+
+
+COMMANDS = {"run": run_command}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``continuity`` console command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(
+            f"continuity: unknown command {command!r}; choose one of {', '.join(COMMANDS)}",
+            file=sys.stderr,
+        )
+        return 2
+    return COMMANDS[command](rest)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

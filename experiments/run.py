@@ -1,0 +1,22 @@
+"""The Hydra entry point of ``continuity run``: compose → validate → run → write."""
+
+from __future__ import annotations
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from sim.api import CONF_DIR
+
+
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    """Run the composed config and write its results into Hydra's output directory."""
+    from experiments.summary_text import format_summary
+    from sim.api import run
+    from sim.config import validate
+
+    data = OmegaConf.to_container(cfg, resolve=True)
+    result = run(validate(data))
+    files = result.write(HydraConfig.get().runtime.output_dir)
+    print(format_summary(result, files))

@@ -1,0 +1,97 @@
+"""The common agent base and the actors whose rules are vectorised."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.state import SOURCES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import ContinuityModel
+
+
+class ActorAgent(mesa.Agent):
+    """An actor of the stakeholder network; its numbers live in model arrays.
+
+    Args:
+        model: The model.
+        index: Row of this actor in the model's arrays and network.
+        node_id: The network node id (e.g. ``"state_jalisco"``).
+        name: Human-readable name.
+
+    """
+
+    model: ContinuityModel
+
+    def __init__(self, model: ContinuityModel, index: int, node_id: str, name: str):
+        super().__init__(model)
+        self.index = index
+        self.node_id = node_id
+        self.name = name
+
+    @property
+    def commitment(self) -> float:
+        """Commitment to the strategy, in [0, 1]."""
+        return float(self.model.state.commitment[self.index])
+
+    @commitment.setter
+    def commitment(self, value: float) -> None:
+        self.model.state.commitment[self.index] = min(1.0, max(0.0, value))
+
+    @property
+    def resources(self) -> float:
+        """Own monthly resources available for the strategy."""
+        return float(self.model.state.resources[self.index])
+
+    @property
+    def funding(self) -> dict[str, float]:
+        """This month's resources by source (federal, own, private, international)."""
+        row = self.model.state.funding[self.index]
+        return {s: float(v) for s, v in zip(SOURCES, row, strict=True)}
+
+    @property
+    def effort(self) -> float:
+        """Effort exerted this month."""
+        return float(self.model.state.effort[self.index])
+
+    @property
+    def ties(self) -> list[ActorAgent]:
+        """The agents this actor is tied to in the stakeholder network."""
+        adj = self.model.adjacency
+        cols = adj.indices[adj.indptr[self.index] : adj.indptr[self.index + 1]]
+        return [self.model.actors[j] for j in cols]
+
+    @property
+    def member_of(self) -> int:
+        """Index of the coalition this actor belongs to, or -1."""
+        return int(self.model.state.coalition[self.index])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.node_id!r}, commitment={self.commitment:.2f})"
+
+
+class State(ActorAgent):
+    """A federal entity (state). Offices and elections: ``ContinuityModel.open_state_offices``."""
+
+    @property
+    def ai_office(self) -> bool:
+        """Whether the state has an active AI office or hub."""
+        return bool(self.model.state.ai_office[self.index])
+
+
+class Company(ActorAgent):
+    """A company of one economic sector. Investment: ``ContinuityModel.invest_companies``."""
+
+    def __init__(self, model: ContinuityModel, index: int, node_id: str, name: str, sector: str):
+        super().__init__(model, index, node_id, name)
+        self.sector = sector
+
+
+class Organization(ActorAgent):
+    """An academic or civil-society organisation: a potential coalition member."""
+
+
+class InternationalBody(ActorAgent):
+    """An international body (OECD, GPAI, RIPD, ...): a fixed anchor and a funder."""

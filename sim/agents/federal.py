@@ -1,0 +1,153 @@
+"""The federal administration in office: priority, budget, know-how, succession."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.agents.base import ActorAgent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import ContinuityModel
+
+
+class FederalAdministration(ActorAgent):
+    """One federal administration; successive administrations are successive agents.
+
+    The administration occupies the network's federal seat (one node). Its
+    commitment *is* its priority for the strategy. Its anchor is its own agenda
+    plus what it inherited from its predecessor (fading) plus the pull of the
+    international commitments the country has made.
+
+    Args:
+        model: The model.
+        index: The federal seat's row in the model arrays.
+        node_id: The seat's node id.
+        name: The administration's name (e.g. "López Obrador (2018-2024)").
+        agenda_priority: Priority of the strategy on its own agenda, in [0, 1].
+        inherited: Priority inherited from the predecessor at take-over.
+
+    """
+
+    def __init__(
+        self,
+        model: ContinuityModel,
+        index: int,
+        node_id: str,
+        name: str,
+        agenda_priority: float,
+        inherited: float = 0.0,
+    ):
+        super().__init__(model, index, node_id, name)
+        self.agenda_priority = agenda_priority
+        self.inherited = inherited
+        self.took_office = model.month
+        self.budget = 0.0
+
+    @property
+    def priority(self) -> float:
+        """The strategy's priority for this administration, in [0, 1]."""
+        return self.commitment
+
+    def step(self) -> None:
+        """Monthly rules, in order: anchor the agenda, budget, learn."""
+        self.set_anchor()
+        self.set_budget()
+        self.learn_know_how()
+
+    def set_anchor(self) -> None:
+        """Anchor = own agenda + fading inheritance + international pull (+ law floor).
+
+        The inherited priority fades by ``params.federal.adjust_rate`` per month: a new government keeps its
+        predecessor's programmes running for a while, then its own agenda
+        dominates (policy-succession literature: Hogwood & Peters 1982). Each
+        international commitment raises the anchor by
+        ``params.international.anchor_boost`` (commitments as external anchors:
+        Friedkin & Johnsen 1990 applied to policy, OECD 2019 principles). A law in
+        force sets a floor (``params.law.priority_floor``).
+        """
+        p = self.model.params
+        self.inherited *= 1.0 - p.federal.adjust_rate
+        anchor = (
+            self.agenda_priority
+            + self.inherited
+            + p.international.anchor_boost * len(self.model.commitments_made)
+        )
+        if self.model.law_in_force:
+            anchor = max(anchor, p.law.priority_floor)
+        self.model.state.anchor[self.index] = min(1.0, anchor)
+
+    def set_budget(self) -> None:
+        """Budget = base budget × priority, cut by any active funding cut.
+
+        A law in force keeps at least ``params.law.budget_floor`` of the base
+        budget whatever the priority or the cut (legal lock-in of an
+        appropriation). Split into the federal programme, transfers to states and
+        grants to coalitions; a cut applies to the lines it names.
+        """
+        m = self.model
+        fed = m.params.federal
+        budget = fed.base_budget * max(self.priority, self.model.law_floor_priority())
+        lines = {
+            "state_transfers": budget * fed.state_transfer_share,
+            "coalition_grants": budget * fed.coalition_grant_share,
+        }
+        lines["federal_program"] = budget - sum(lines.values())
+        for line in lines:
+            lines[line] *= 1.0 - m.cut_fraction(line)
+        if m.law_in_force:
+            floor = m.params.law.budget_floor * fed.base_budget
+            total = sum(lines.values())
+            if total < floor:
+                scale = floor / total if total > 0 else 0.0
+                lines = (
+                    {k: v * scale for k, v in lines.items()}
+                    if total > 0
+                    else {
+                        "federal_program": floor,
+                        "state_transfers": 0.0,
+                        "coalition_grants": 0.0,
+                    }
+                )
+        self.lines = lines
+        self.budget = sum(lines.values())
+
+    def learn_know_how(self) -> None:
+        """Federal know-how grows with effort: K += rate × priority × (1 − K).
+
+        Know-how (teams, methods, relationships) raises the efficiency of federal
+        effort; what is not embedded in law or career units is lost at turnover
+        (see :meth:`succeed`).
+        """
+        rate = self.model.params.federal.learning_rate
+        self.model.federal_knowhow += rate * self.priority * (1.0 - self.model.federal_knowhow)
+
+    def succeed(self, name: str, agenda_priority: float) -> FederalAdministration:
+        """Leave office and create the successor administration (a new agent).
+
+        The successor inherits ``inheritance × priority × (1 − branding_penalty)``:
+        a new government rebrands or drops its predecessor's flagship programmes
+        (partisan branding penalty). Federal know-how not embedded in law or the
+        bureaucracy is lost: K ← K × embedded share (× 1 when a law is in force
+        raises the embedded share to at least the law's priority floor).
+
+        Args:
+            name: The successor's name.
+            agenda_priority: The strategy's priority on the successor's own agenda.
+
+        Returns:
+            The new administration, now in office.
+
+        """
+        m = self.model
+        tp = m.params.turnover
+        inherited = tp.inheritance * self.priority * (1.0 - tp.branding_penalty)
+        embedded = tp.embedded_share
+        if m.law_in_force:
+            embedded = max(embedded, m.params.law.priority_floor)
+        m.federal_knowhow *= embedded
+        successor = FederalAdministration(
+            m, self.index, self.node_id, name, agenda_priority, inherited=inherited
+        )
+        self.remove()
+        successor.commitment = min(1.0, agenda_priority + inherited)
+        return successor

@@ -1,0 +1,68 @@
+"""The Senate: support for the strategy, bills, and endogenous passage of a law."""
+
+from __future__ import annotations
+
+from sim.agents.base import ActorAgent
+
+
+class Senate(ActorAgent):
+    """The upper chamber; committees take up AI and may pass a law.
+
+    Attributes:
+        bills_introduced: Cumulative number of AI bills introduced.
+        pending: Bills introduced and not yet voted into law.
+
+    """
+
+    def __init__(self, model, index, node_id, name):
+        super().__init__(model, index, node_id, name)
+        self.bills_introduced = 0
+        self.pending = 0
+
+    @property
+    def support(self) -> float:
+        """Senate support = its commitment plus coalition lobbying, capped at 1.
+
+        Lobbying grows with the share of the recruitable population that is in a
+        coalition (seed 002: the coalition "is currently participating in
+        legislative initiatives").
+        """
+        m = self.model
+        lobby = m.params.senate.coalition_lobbying * m.coalition_share()
+        return min(1.0, self.commitment * (1.0 + lobby))
+
+    def step(self) -> None:
+        """Monthly rules: introduce bills, then vote on pending ones."""
+        self.introduce_bills()
+        self.vote_on_bills()
+
+    def introduce_bills(self) -> None:
+        """New bills ~ Poisson(``bill_rate`` × support): interest costs little."""
+        k = int(self.model.rng.poisson(self.model.params.senate.bill_rate * self.support))
+        self.bills_introduced += k
+        self.pending += k
+
+    def vote_on_bills(self) -> None:
+        """Each pending bill passes with probability ``passage_rate × support × priority``.
+
+        A law needs both the chamber and the executive's majority behind it: in
+        Mexico the governing coalition controls the legislative agenda, so
+        passage scales with the federal priority too (many AI bills 2020–24, none
+        passed: later public reporting, BRIEF §2). Passage locks in the law.
+        """
+        m = self.model
+        if m.law_in_force or self.pending == 0:
+            return
+        fed = m.administration.priority
+        p = m.params.senate.passage_rate * self.support * fed
+        if m.rng.random() < 1.0 - (1.0 - p) ** self.pending:
+            m.enact_law()
+            self.pending = 0
+
+    def hold_election(self) -> None:
+        """A new Senate: its commitment is partly renewed towards its anchor."""
+        st = self.model.state
+        renewal = self.model.config.shocks.elections.state_renewal
+        st.commitment[self.index] = (1 - renewal) * self.commitment + renewal * st.anchor[
+            self.index
+        ]

@@ -1,0 +1,203 @@
+"""The Python API: compose a config, validate it, run the model, write results.
+
+From a notebook::
+
+    import sim
+    result = sim.simulate(overrides=["shocks.funding_cut.size=0.8"], seed=7)
+    result.timeseries      # pandas DataFrame, one row per month
+    result.summary         # dict of continuity metrics
+
+The CLI (``continuity run``) does the same through Hydra.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.config import Config, validate
+from sim.errors import ConfigError, InputError
+
+CONF_DIR = Path(os.environ.get("CONTINUITY_CONF", Path(__file__).resolve().parents[1] / "conf"))
+"""The Hydra config directory (``conf/`` at the project root)."""
+
+
+@dataclass
+class Result:
+    """The outputs of one run.
+
+    Attributes:
+        timeseries: One row per month (see docs/ODD.md, Outputs).
+        summary: Continuity metrics of the run.
+        config: The validated config that produced it.
+        model: The finished model (agents and arrays), for inspection.
+
+    """
+
+    timeseries: pd.DataFrame
+    summary: dict[str, Any]
+    config: Config
+    model: Any = None
+
+    def write(self, directory: str | Path, figure: bool | None = None) -> list[Path]:
+        """Write ``timeseries.parquet``, ``summary.json`` and ``momentum.png``.
+
+        Each file is written to a temporary name and renamed into place, so a
+        crash never leaves a half-written result.
+
+        Args:
+            directory: Where to write (created if needed).
+            figure: Draw the figure (default: ``config.output.figure``).
+
+        Returns:
+            The paths written.
+
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            _atomic(
+                out / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False)
+            ),
+        ]
+        if self.config.output.figure if figure is None else figure:
+            from analysis.momentum import plot_momentum
+
+            written.append(
+                _atomic(
+                    out / "momentum.png", lambda p: plot_momentum(self.timeseries, self.summary, p)
+                )
+            )
+        text = json.dumps(self.summary, indent=2, allow_nan=False)
+        written.append(_atomic(out / "summary.json", lambda p: Path(p).write_text(text + "\n")))
+        return written
+
+
+def _atomic(path: Path, write) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def compose(overrides: list[str] | None = None) -> dict[str, Any]:
+    """Compose ``conf/config.yaml`` with Hydra overrides into a plain dict.
+
+    Args:
+        overrides: Hydra overrides, e.g. ``["seed=7", "network=synthetic"]``.
+
+    Returns:
+        The composed config without the ``hydra`` node.
+
+    Raises:
+        ConfigError: If Hydra cannot compose it (unknown group option, bad
+            override syntax, a key that does not exist without ``+``).
+
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    overrides = [o for o in (overrides or []) if not o.startswith("hydra.")]
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            cfg = hydra_compose(config_name="config", overrides=overrides)
+            data = OmegaConf.to_container(cfg, resolve=True)
+    except (HydraException, OmegaConfBaseException, ValueError) as exc:
+        raise ConfigError(_hydra_message(exc)) from None
+    data.pop("hydra", None)
+    return data
+
+
+def _hydra_message(exc: Exception) -> list[str]:
+    text = str(exc).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return [type(exc).__name__]
+    head = lines[0]
+    if "Could not override" in head or "Key '" in text and "is not in struct" in text:
+        return [head + " (use +key=value only for keys the model knows; see conf/)"]
+    if "Could not find" in head and "Available options" in text:
+        opts = [ln.lstrip("\t ") for ln in lines[2:] if ln]
+        return [f"{head}; available: {', '.join(opts)}"]
+    return [" ".join(lines[:2])]
+
+
+def load_config(overrides: list[str] | None = None, seed: int | None = None) -> Config:
+    """Compose and validate a config; check a user network file if one is named.
+
+    Raises:
+        InputError: Every problem found, before any work starts.
+
+    """
+    data = compose(overrides)
+    if seed is not None:
+        data["seed"] = seed
+    cfg = validate(data)
+    if cfg.network.kind == "file":
+        from sim.networks import load_network
+
+        load_network(cfg.network.nodes, cfg.network.edges or None)
+    return cfg
+
+
+def run(cfg: Config, keep_model: bool = True) -> Result:
+    """Run one validated configuration from its start to its end.
+
+    Args:
+        cfg: A validated config (see :func:`load_config`).
+        keep_model: Keep the finished model on the result.
+
+    Returns:
+        The :class:`Result` (time series and summary).
+
+    """
+    from sim.model import ContinuityModel
+    from sim.summary import summarize
+
+    model = ContinuityModel(cfg)
+    model.run()
+    ts = model.recorder.frame()
+    return Result(ts, summarize(model, ts), cfg, model if keep_model else None)
+
+
+def simulate(overrides: list[str] | None = None, seed: int | None = None) -> Result:
+    """Compose, validate and run: the notebook equivalent of ``continuity run``.
+
+    Args:
+        overrides: Hydra-style overrides, e.g. ``["shocks.funding_cut.size=0.8"]``.
+        seed: The RNG seed (overrides ``seed=`` in ``overrides``).
+
+    Returns:
+        The :class:`Result`.
+
+    Raises:
+        InputError: If the configuration or a network file is invalid.
+
+    """
+    return run(load_config(overrides, seed))
+
+
+__all__ = [
+    "CONF_DIR",
+    "ConfigError",
+    "InputError",
+    "Result",
+    "compose",
+    "load_config",
+    "run",
+    "simulate",
+]

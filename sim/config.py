@@ -1,0 +1,463 @@
+"""The validated configuration: YAML in ``conf/`` → these dataclasses → ``run``.
+
+Groups mirror ``conf/``: ``scenario`` (actors, dates and events of a case),
+``network`` (which stakeholder network), ``shocks`` (what the world does to the
+strategy), ``params`` (behavioural parameters of the rules) and ``output``.
+:func:`validate` checks the whole composed config at once and raises
+:class:`sim.errors.ConfigError` listing every problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sim.dates import format_month, parse_month
+from sim.errors import ConfigError
+from sim.validation import build
+
+ACTOR_KEYS = (
+    "administration",
+    "state",
+    "senate",
+    "coalition",
+    "dpa",
+    "company",
+    "organization",
+    "international",
+)
+PILLARS = ("governance", "research", "skills", "data", "ethics")
+BUDGETS = ("federal_program", "state_transfers", "coalition_grants")
+
+
+def _f(default: float, low: float | None = 0.0, high: float | None = None) -> Any:
+    return field(default=default, metadata={"range": (low, high)})
+
+
+def _p(default: float) -> Any:
+    return field(default=default, metadata={"range": (0.0, 1.0)})
+
+
+def _i(default: int, low: int | None = 0, high: int | None = None) -> Any:
+    return field(default=default, metadata={"range": (low, high)})
+
+
+def _date(default: str | None) -> Any:
+    return field(default=default, metadata={"date": True})
+
+
+def _dates(default: list[str]) -> Any:
+    return field(default_factory=lambda: list(default), metadata={"date": True})
+
+
+def _by_type(**values: float) -> Any:
+    return field(default_factory=lambda: dict(values), metadata={"range": (0.0, 1.0)})
+
+
+# --------------------------------------------------------------------------- scenario
+@dataclass
+class AdministrationSpec:
+    """One federal administration of the scenario, in order of office."""
+
+    name: str = "administration"
+    agenda_priority: float = _p(0.5)
+
+
+@dataclass
+class EventSpec:
+    """A dated opportunity, e.g. an international commitment the country may join."""
+
+    name: str = "event"
+    date: str = _date("2019-05")
+
+
+@dataclass
+class CoalitionSpec:
+    """A coalition of the scenario: which network node, and when it is founded."""
+
+    node: str = "ia2030mx"
+    founded: str | None = _date("2018-01")
+    coordinator: str = ""
+
+
+@dataclass
+class ScenarioConfig:
+    """A case: horizon, administrations, coalitions and dated events."""
+
+    name: str = "mexico"
+    start: str = _date("2017-01")
+    end: str = _date("2030-12")
+    strategy_launch: str = _date("2018-03")
+    reference_date: str = _date("2018-12")
+    administrations: list[AdministrationSpec] = field(default_factory=list)
+    coalitions: list[CoalitionSpec] = field(default_factory=list)
+    international_opportunities: list[EventSpec] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- network
+@dataclass
+class NetworkConfig:
+    """Which stakeholder network: the Mexico data, a synthetic one, or a user's file."""
+
+    kind: Literal["mexico", "synthetic", "file"] = "mexico"
+    organizations_pool: int = _i(240)
+    companies: int = _i(60)
+    n_agents: int = _i(1000, 1)
+    mean_degree: float = _f(10.0)
+    n_states: int = _i(32)
+    n_coalitions: int = _i(1)
+    mix: dict[str, float] = field(
+        default_factory=lambda: {"company": 0.3, "organization": 0.68, "international": 0.02},
+        metadata={"range": (0.0, 1.0)},
+    )
+    nodes: str = ""
+    edges: str = ""
+
+
+# --------------------------------------------------------------------------- shocks
+@dataclass
+class TurnoverShock:
+    """When federal administrations change."""
+
+    mode: Literal["dates", "term", "stochastic", "none"] = "dates"
+    dates: list[str] = _dates(["2018-12", "2024-10"])
+    first: str = _date("2018-12")
+    term_months: int = _i(72, 1)
+    hazard: float = _p(1 / 72)
+
+
+@dataclass
+class FundingCutShock:
+    """A cut of the strategy's federal budgets."""
+
+    size: float = _p(0.8)
+    start: str = field(default="with_turnover", metadata={"date_or": ("with_turnover",)})
+    duration_months: int | None = _i(None, 1)
+    budgets: list[str] = field(default_factory=lambda: list(BUDGETS), metadata={"choices": BUDGETS})
+
+
+@dataclass
+class AbolitionShock:
+    """Institutions abolished at a date (``null`` = never)."""
+
+    dpa: str | None = _date(None)
+    ai_offices: str | None = _date(None)
+
+
+@dataclass
+class ElectionsShock:
+    """Senate and state elections."""
+
+    senate: list[str] = _dates(["2018-07", "2024-06"])
+    state_cycle_months: int = _i(72, 1)
+    state_renewal: float = _p(0.5)
+
+
+@dataclass
+class ShocksConfig:
+    """What the world does: turnover, funding cut, abolition, elections."""
+
+    turnover: TurnoverShock = field(default_factory=TurnoverShock)
+    funding_cut: FundingCutShock = field(default_factory=FundingCutShock)
+    abolition: AbolitionShock = field(default_factory=AbolitionShock)
+    elections: ElectionsShock = field(default_factory=ElectionsShock)
+
+
+# --------------------------------------------------------------------------- params
+@dataclass
+class CommitmentParams:
+    """Friedkin–Johnsen commitment updating."""
+
+    susceptibility: dict[str, float] = _by_type(
+        administration=0.1,
+        state=0.3,
+        senate=0.4,
+        coalition=0.1,
+        dpa=0.2,
+        company=0.4,
+        organization=0.4,
+        international=0.0,
+    )
+    member_pull: float = _p(0.05)
+
+
+@dataclass
+class MomentumParams:
+    """Effort → momentum stock per pillar."""
+
+    decay: float = _p(0.04)
+    efficiency: float = _f(1.0)
+    pillar_weights: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            "administration": [0.35, 0.15, 0.15, 0.25, 0.10],
+            "state": [0.40, 0.10, 0.30, 0.15, 0.05],
+            "senate": [0.40, 0.00, 0.00, 0.00, 0.60],
+            "coalition": [0.20, 0.20, 0.20, 0.15, 0.25],
+            "dpa": [0.10, 0.00, 0.00, 0.30, 0.60],
+            "company": [0.05, 0.35, 0.20, 0.35, 0.05],
+            "organization": [0.10, 0.40, 0.30, 0.10, 0.10],
+            "international": [0.30, 0.10, 0.10, 0.10, 0.40],
+        },
+        metadata={"range": (0.0, None)},
+    )
+
+
+@dataclass
+class FederalParams:
+    """The federal administration's priority, budget and know-how."""
+
+    base_budget: float = _f(10.0)
+    adjust_rate: float = _p(0.15)
+    learning_rate: float = _p(0.03)
+    state_transfer_share: float = _p(0.1)
+    coalition_grant_share: float = _p(0.05)
+
+
+@dataclass
+class TurnoverParams:
+    """What a new administration keeps from its predecessor."""
+
+    inheritance: float = _p(0.3)
+    branding_penalty: float = _p(0.6)
+    embedded_share: float = _p(0.2)
+    agenda_alpha: float = _f(1.0, 0.01)
+    agenda_beta: float = _f(3.0, 0.01)
+
+
+@dataclass
+class CoalitionParams:
+    """Coalition recruitment and funding."""
+
+    recruit_rate: float = _p(0.08)
+    outreach_rate: float = _p(0.01)
+    leave_rate: float = _p(0.01)
+    dues_share: float = _p(0.1)
+    outreach_cost: float = _f(2.0, 0.001)
+    coordination_gain: float = _f(1.5)
+    nonmember_engagement: float = _p(0.1)
+
+
+@dataclass
+class CompanyParams:
+    """Company AI investment and its funding of coalitions."""
+
+    base_investment: float = _p(0.3)
+    momentum_response: float = _f(0.5)
+    clarity_response: float = _f(0.3)
+    coalition_share: float = _p(0.1)
+    momentum_reference: float = _f(200.0, 0.001)
+
+
+@dataclass
+class StateParams:
+    """State AI offices: own initiative, imitation, closure at elections."""
+
+    initiative_rate: float = _p(0.002)
+    imitation_rate: float = _p(0.02)
+    office_budget: float = _f(0.5)
+    close_at_election: float = _p(0.5)
+    no_office_engagement: float = _p(0.2)
+
+
+@dataclass
+class SenateParams:
+    """Senate bills and passage."""
+
+    bill_rate: float = _f(0.1)
+    passage_rate: float = _p(0.005)
+    coalition_lobbying: float = _f(0.5)
+
+
+@dataclass
+class DpaParams:
+    """DPA guidance on AI."""
+
+    guidance_rate: float = _p(0.08)
+    network_boost: float = _f(0.5)
+    international_grant: float = _f(0.2)
+
+
+@dataclass
+class InternationalParams:
+    """International commitments as anchors."""
+
+    join_base: float = _p(0.6)
+    anchor_boost: float = _p(0.05)
+    coalition_grant: float = _f(0.3)
+
+
+@dataclass
+class LawParams:
+    """What a law in force locks in."""
+
+    priority_floor: float = _p(0.3)
+    budget_floor: float = _p(0.3)
+
+
+@dataclass
+class Params:
+    """Behavioural parameters of every rule."""
+
+    commitment: CommitmentParams = field(default_factory=CommitmentParams)
+    momentum: MomentumParams = field(default_factory=MomentumParams)
+    federal: FederalParams = field(default_factory=FederalParams)
+    turnover: TurnoverParams = field(default_factory=TurnoverParams)
+    coalition: CoalitionParams = field(default_factory=CoalitionParams)
+    companies: CompanyParams = field(default_factory=CompanyParams)
+    states: StateParams = field(default_factory=StateParams)
+    senate: SenateParams = field(default_factory=SenateParams)
+    dpa: DpaParams = field(default_factory=DpaParams)
+    international: InternationalParams = field(default_factory=InternationalParams)
+    law: LawParams = field(default_factory=LawParams)
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes."""
+
+    figure: bool = True
+    survival_threshold: float = _p(0.4)
+    recovery_horizon_months: int = _i(24, 1)
+
+
+@dataclass
+class Config:
+    """The whole validated configuration of one run."""
+
+    seed: int = _i(42, 0)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    shocks: ShocksConfig = field(default_factory=ShocksConfig)
+    params: Params = field(default_factory=Params)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+# --------------------------------------------------------------------------- checks
+def validate(data: dict[str, Any]) -> Config:
+    """Validate a plain config dict (e.g. a composed Hydra config) as a whole.
+
+    Args:
+        data: The config as nested dicts and lists (``hydra`` key excluded).
+
+    Returns:
+        The typed :class:`Config`.
+
+    Raises:
+        ConfigError: Listing every problem found, one plain line each.
+
+    """
+    problems: list[str] = []
+    cfg = build(Config, data, "", problems)
+    if not problems:
+        check(cfg, problems)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def check(cfg: Config, problems: list[str]) -> None:
+    """Cross-field rules: dates in the horizon and in order, shares, weights."""
+    sc = cfg.scenario
+    start, end = parse_month(sc.start), parse_month(sc.end)
+    horizon = f"the horizon {sc.start}..{sc.end}"
+    if end < start:
+        problems.append(f"scenario.end: {sc.end!r} is before scenario.start {sc.start!r}")
+        return
+
+    def in_horizon(key: str, value: str | None) -> None:
+        if value is not None and not start <= parse_month(value) <= end:
+            problems.append(f"{key}: {value!r} is outside {horizon}")
+
+    in_horizon("scenario.strategy_launch", sc.strategy_launch)
+    in_horizon("scenario.reference_date", sc.reference_date)
+    if not sc.administrations:
+        problems.append("scenario.administrations: at least one administration is required")
+    for i, c in enumerate(sc.coalitions):
+        in_horizon(f"scenario.coalitions[{i}].founded", c.founded)
+    for i, e in enumerate(sc.international_opportunities):
+        in_horizon(f"scenario.international_opportunities[{i}].date", e.date)
+
+    t = cfg.shocks.turnover
+    if t.mode == "dates":
+        months = [parse_month(d) for d in t.dates]
+        for i, d in enumerate(t.dates):
+            in_horizon(f"shocks.turnover.dates[{i}]", d)
+        if months != sorted(months) or len(set(months)) != len(months):
+            problems.append(f"shocks.turnover.dates: {t.dates} must be strictly increasing dates")
+    if t.mode == "term":
+        in_horizon("shocks.turnover.first", t.first)
+
+    cut = cfg.shocks.funding_cut
+    if cut.start != "with_turnover":
+        try:
+            in_horizon("shocks.funding_cut.start", cut.start)
+        except ValueError:
+            problems.append(
+                f"shocks.funding_cut.start: {cut.start!r} is not a date; "
+                "use YYYY-MM or 'with_turnover'"
+            )
+        else:
+            if cut.duration_months is not None:
+                stop = parse_month(cut.start) + cut.duration_months - 1
+                if stop > end:
+                    problems.append(
+                        f"shocks.funding_cut.duration_months: the cut would end "
+                        f"{format_month(stop)}, after scenario.end {sc.end}"
+                    )
+    in_horizon("shocks.abolition.dpa", cfg.shocks.abolition.dpa)
+    in_horizon("shocks.abolition.ai_offices", cfg.shocks.abolition.ai_offices)
+    for i, d in enumerate(cfg.shocks.elections.senate):
+        in_horizon(f"shocks.elections.senate[{i}]", d)
+
+    for key in cfg.params.commitment.susceptibility:
+        if key not in ACTOR_KEYS:
+            problems.append(
+                f"params.commitment.susceptibility.{key}: unknown actor type; "
+                f"allowed: {', '.join(ACTOR_KEYS)}"
+            )
+    missing = set(ACTOR_KEYS) - set(cfg.params.commitment.susceptibility)
+    if missing:
+        problems.append(
+            f"params.commitment.susceptibility: missing actor types {', '.join(sorted(missing))}"
+        )
+    weights = cfg.params.momentum.pillar_weights
+    for key, row in weights.items():
+        name = f"params.momentum.pillar_weights.{key}"
+        if key not in ACTOR_KEYS:
+            problems.append(f"{name}: unknown actor type; allowed: {', '.join(ACTOR_KEYS)}")
+        elif len(row) != len(PILLARS):
+            problems.append(
+                f"{name}: {row} needs {len(PILLARS)} weights, one per pillar ({', '.join(PILLARS)})"
+            )
+        elif sum(row) <= 0:
+            problems.append(f"{name}: {row} must have a positive sum")
+    missing = set(ACTOR_KEYS) - set(weights)
+    if missing:
+        problems.append(
+            f"params.momentum.pillar_weights: missing actor types {', '.join(sorted(missing))}"
+        )
+    net = cfg.network
+    if net.kind == "synthetic":
+        allowed = ("company", "organization", "international")
+        for key in net.mix:
+            if key not in allowed:
+                problems.append(
+                    f"network.mix.{key}: not a mixable actor type; allowed: {', '.join(allowed)}"
+                )
+        total = sum(net.mix.values())
+        if abs(total - 1.0) > 1e-6:
+            problems.append(f"network.mix: shares sum to {total:g}; they must sum to 1")
+        singles = 3 + net.n_states + net.n_coalitions
+        if net.n_agents < singles:
+            problems.append(
+                f"network.n_agents: {net.n_agents} is too small; at least {singles} "
+                "(administration, senate, DPA, states and coalitions)"
+            )
+    if net.kind == "file" and not net.nodes:
+        problems.append("network.nodes: a path to a GraphML or CSV node file is required")
+    fed = cfg.params.federal
+    if fed.state_transfer_share + fed.coalition_grant_share > 1:
+        problems.append(
+            "params.federal: state_transfer_share + coalition_grant_share = "
+            f"{fed.state_transfer_share + fed.coalition_grant_share:g}; must be at most 1"
+        )

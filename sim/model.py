@@ -1,0 +1,288 @@
+"""ContinuityModel: the monthly schedule of the simulator.
+
+Agents are the API (``model.actors[i]``, ``model.agents_by_type``); their
+numeric state lives in :class:`sim.state.ActorState` arrays and the stakeholder
+network is a sparse matrix. See docs/ODD.md for the full description.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from sim.agents import (
+    AGENT_CLASSES,
+    Coalition,
+    DataProtectionAuthority,
+    FederalAdministration,
+    Senate,
+)
+from sim.config import ACTOR_KEYS, PILLARS, Config
+from sim.dates import parse_month
+from sim.errors import ConfigError
+from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
+from sim.recorder import Recorder
+from sim.rules import VectorisedRules
+from sim.schedule import Schedule
+from sim.state import TYPE_CODE, ActorState
+
+
+def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
+    """Build the stakeholder network named by ``cfg.network`` with the model's RNG."""
+    net = cfg.network
+    if net.kind == "mexico":
+        return mexico_network(
+            rng, organizations_pool=net.organizations_pool, companies=net.companies
+        )
+    if net.kind == "synthetic":
+        return synthetic_network(
+            rng,
+            n_agents=net.n_agents,
+            mean_degree=net.mean_degree,
+            mix=dict(net.mix),
+            n_states=net.n_states,
+            n_coalitions=net.n_coalitions,
+        )
+    return load_network(net.nodes, net.edges or None)
+
+
+class ContinuityModel(VectorisedRules, mesa.Model):
+    """Agent-based model of a national AI strategy across changes of government.
+
+    Args:
+        config: A validated :class:`sim.config.Config`.
+        network: A prebuilt network (default: built from ``config.network`` with
+            the model's RNG).
+
+    Attributes:
+        state: The actors' arrays.
+        actors: Agents by network index.
+        administration: The federal administration in office.
+        momentum: Momentum stock per pillar (``PILLARS`` order).
+        momentum_by_type: The same stock attributed to each actor type.
+        law_in_force: Whether an AI law has been passed.
+        turnovers: Months (absolute) of each turnover so far.
+        commitments_made: ``(name, month)`` of international commitments made.
+
+    """
+
+    def __init__(self, config: Config, network: StakeholderNetwork | None = None):
+        super().__init__(rng=config.seed)
+        self.config = config
+        self.params = config.params
+        self.calendar = Schedule.from_config(config)
+        self.month = self.calendar.start
+        self.network = network if network is not None else build_network(config, self.rng)
+        self._init_arrays()
+        self._init_agents()
+        self.momentum = np.zeros(len(PILLARS))
+        self.momentum_by_type = np.zeros(len(ACTOR_KEYS))
+        self.federal_knowhow = 0.0
+        self.law_in_force = False
+        self.law_passed_month: int | None = None
+        self.offices_abolished = False
+        self.turnovers: list[int] = []
+        self.commitments_made: list[tuple[str, int]] = []
+        self.recorder = Recorder(self, self.calendar.end - self.calendar.start + 1)
+
+    # ------------------------------------------------------------------ set-up
+    def _init_arrays(self) -> None:
+        nodes = self.network.nodes
+        codes = nodes["type"].map(TYPE_CODE).to_numpy()
+        self.state = st = ActorState.empty(codes)
+        st.commitment[:] = nodes["commitment"].to_numpy(dtype=float)
+        st.anchor[:] = st.commitment
+        st.resources[:] = nodes["resources"].to_numpy(dtype=float)
+        sus = self.params.commitment.susceptibility
+        st.susceptibility[:] = np.array([sus[t] for t in ACTOR_KEYS])[codes]
+
+        adj = sp.csr_matrix(self.network.adjacency, dtype=float)
+        self.adjacency = adj
+        deg = np.asarray(adj.sum(axis=1)).ravel()
+        self.degree = np.where(deg > 0, deg, 1.0)
+        self.weights = sp.diags(1.0 / self.degree) @ adj
+        isolated = deg == 0  # no peers: keep own commitment, pulled only by the anchor
+        if isolated.any():
+            self.weights = self.weights + sp.diags(isolated.astype(float))
+        self.weights = sp.csr_matrix(self.weights)
+
+        self.seat = int(st.of_type("administration")[0])
+        self.state_idx = st.of_type("state")
+        self.company_idx = st.of_type("company")
+        self.intl_idx = st.of_type("international")
+        self.recruitable = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
+        self.recruitable_count = int(np.count_nonzero(self.recruitable))
+        is_intl = (codes == TYPE_CODE["international"]).astype(float)
+        self.intl_share = (adj @ is_intl) / self.degree
+        self.international_ties = np.minimum(1.0, adj @ is_intl)
+        s = self.state_idx
+        self.state_ties = sp.csr_matrix(adj[s][:, s])
+        sdeg = np.asarray(self.state_ties.sum(axis=1)).ravel()
+        self.state_degree = np.where(sdeg > 0, sdeg, 1.0)
+        self.state_offset = self.rng.integers(0, self.calendar.state_cycle, size=s.size)
+        raw = self.params.momentum.pillar_weights
+        matrix = np.array([raw[t] for t in ACTOR_KEYS], dtype=float)
+        self.pillar_matrix = matrix / matrix.sum(axis=1, keepdims=True)
+
+    def _init_agents(self) -> None:
+        nodes = self.network.nodes
+        sc = self.config.scenario
+        specs = {c.node: c for c in sc.coalitions}
+        ids = nodes["id"].tolist()
+        self.actors: list = []
+        self.coalitions: list[Coalition] = []
+        self.dpas: list[DataProtectionAuthority] = []
+        self.senate: Senate | None = None
+        first = sc.administrations[0]
+        for i, (node_id, kind, name, sector) in enumerate(
+            zip(ids, nodes["type"], nodes["name"], nodes["sector"], strict=True)
+        ):
+            cls = AGENT_CLASSES[kind]
+            if kind == "administration":
+                agent = FederalAdministration(self, i, node_id, first.name, first.agenda_priority)
+                self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
+                self.administration = agent
+            elif kind == "coalition":
+                spec = specs.get(node_id) or (sc.coalitions[0] if sc.coalitions else None)
+                founded = self.calendar.start if spec is None else _month(spec.founded)
+                coordinator = spec.coordinator if spec else ""
+                agent = Coalition(
+                    self, i, node_id, name, len(self.coalitions), founded, coordinator
+                )
+                self.coalitions.append(agent)
+            elif kind == "company":
+                agent = cls(self, i, node_id, name, sector)
+            else:
+                agent = cls(self, i, node_id, name)
+            if kind == "dpa":
+                self.dpas.append(agent)
+            if kind == "senate" and self.senate is None:
+                self.senate = agent
+            self.actors.append(agent)
+        if self.config.network.kind == "mexico":
+            missing = [c.node for c in sc.coalitions if c.node not in set(ids)]
+            if missing:
+                raise ConfigError(
+                    f"scenario.coalitions: node(s) {', '.join(missing)} not in the Mexico network"
+                )
+        self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
+        self.founders = self._founders_by_coalition()
+
+    def _founders_by_coalition(self) -> dict[str, np.ndarray]:
+        """Founding members of each coalition: flagged nodes tied to its node."""
+        flagged = self.network.nodes["founding_member"].to_numpy(dtype=bool)
+        out = {}
+        for c in self.coalitions:
+            adj = self.adjacency
+            ties = adj.indices[adj.indptr[c.index] : adj.indptr[c.index + 1]]
+            out[c.node_id] = ties[flagged[ties]]
+        return out
+
+    # ------------------------------------------------------------------ schedule
+    def step(self) -> None:
+        """One month, in this order (see docs/ODD.md, process overview).
+
+        1. shocks (turnover, abolitions, elections);
+        2. the administration sets its anchor, budget and know-how;
+        3. commitments update over the network (synchronous);
+        4. funding by source; companies invest; coalitions found, recruit,
+           lose members and pool funding;
+        5. states open offices; the Senate introduces and votes bills; DPAs
+           issue guidance; international commitments are made;
+        6. effort → momentum; the month is recorded.
+        """
+        self.apply_shocks()
+        self.administration.step()
+        self.update_commitments()
+        self.allocate_funding()
+        self.invest_companies()
+        for coalition in self.coalitions:
+            coalition.step()
+        self.open_state_offices()
+        if self.senate is not None:
+            self.senate.step()
+        for dpa in self.dpas:
+            dpa.step()
+        self.make_international_commitments()
+        self.exert_effort()
+        self.update_momentum()
+        self.recorder.record()
+        self.month += 1
+
+    def run(self) -> None:
+        """Run from the scenario start to its end, one step per month."""
+        while self.month <= self.calendar.end:
+            self.step()
+
+    # ------------------------------------------------------------------ shocks
+    def apply_shocks(self) -> None:
+        """Apply this month's shocks: turnover, abolitions, elections."""
+        month, cal = self.month, self.calendar
+        if cal.is_turnover(month, self.rng):
+            self.turn_over()
+        if month == cal.dpa_abolition:
+            for dpa in self.dpas:
+                dpa.abolish()
+        if month == cal.offices_abolition:
+            self.state.ai_office[:] = False
+            self.offices_abolished = True
+        if month in cal.senate_elections and self.senate is not None:
+            self.senate.hold_election()
+        self.hold_state_elections()
+
+    def turn_over(self) -> None:
+        """A new administration replaces the one in office (a new agent).
+
+        The successor is the next one of ``scenario.administrations``; beyond the
+        list, its agenda priority is drawn from Beta(``agenda_alpha``,
+        ``agenda_beta``). A cut that comes ``with_turnover`` starts now.
+        """
+        specs = self.config.scenario.administrations
+        k = len(self.turnovers) + 1
+        if k < len(specs):
+            name, agenda = specs[k].name, specs[k].agenda_priority
+        else:
+            tp = self.params.turnover
+            name = f"Administration {k + 1}"
+            agenda = float(self.rng.beta(tp.agenda_alpha, tp.agenda_beta))
+        self.administration = self.administration.succeed(name, agenda)
+        self.actors[self.seat] = self.administration
+        self.turnovers.append(self.month)
+        self.calendar.open_cut_at(self.month)
+
+    def cut_fraction(self, budget: str) -> float:
+        """Fraction of a federal budget line cut this month."""
+        return self.calendar.cut_fraction(self.month, budget)
+
+    def law_floor_priority(self) -> float:
+        """The priority floor a law in force guarantees (0 without a law)."""
+        return self.params.law.priority_floor if self.law_in_force else 0.0
+
+    def enact_law(self) -> None:
+        """An AI law enters into force (legal lock-in of priority and budget)."""
+        self.law_in_force = True
+        self.law_passed_month = self.month
+
+    def coalition_grant_each(self) -> float:
+        """The federal coalition grants shared equally among active coalitions."""
+        active = sum(c.active for c in self.coalitions)
+        return self.administration.lines["coalition_grants"] / active if active else 0.0
+
+    def make_international_commitments(self) -> None:
+        """At an international opportunity, join with p = base + (1 − base) × priority.
+
+        International commitments are cheap signals made through foreign affairs
+        rather than the strategy's budget, so they can happen despite a domestic
+        cut (seed 000: OECD principles 2019, GPAI founding member 2020). Each one
+        raises the administration's anchor (see ``FederalAdministration.set_anchor``).
+        """
+        base = self.params.international.join_base
+        for name in self.calendar.opportunities.get(self.month, []):
+            p = base + (1.0 - base) * self.administration.priority
+            if self.rng.random() < p:
+                self.commitments_made.append((name, self.month))
+
+
+def _month(value: str | None) -> int | None:
+    return None if value is None else parse_month(value)

@@ -1,0 +1,198 @@
+"""The vectorised monthly rules: one short method per process, over all actors at once.
+
+These are mixed into :class:`sim.model.ContinuityModel`. They read and write the
+model's arrays (:class:`sim.state.ActorState`) and the sparse network, so a
+month costs a handful of numpy/scipy operations whatever the number of actors.
+Within a rule every actor is updated from the same previous values
+(synchronous update); rules run one after another in the order of
+``ContinuityModel.step``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.state import SOURCES, TYPE_CODE
+
+_FEDERAL, _OWN, _PRIVATE, _INTL = range(len(SOURCES))
+
+
+class VectorisedRules:
+    """Processes of states, companies, organisations and the momentum stock."""
+
+    def update_commitments(self) -> None:
+        """Friedkin–Johnsen update of every actor's commitment (synchronous).
+
+        c ← s ⊙ (W c) + (1 − s) ⊙ a, with W the row-normalised tie weights, s the
+        susceptibility of each actor type and a each actor's anchor (its own
+        predisposition; the administration's agenda). Coalition members are also
+        pulled towards their coalition's commitment by ``member_pull``.
+        Friedkin & Johnsen (1990, J. Math. Sociol. 15:193); Friedkin (2015,
+        IEEE Control Systems 35(3)).
+        """
+        st = self.state
+        c = st.commitment
+        new = st.susceptibility * (self.weights @ c) + (1.0 - st.susceptibility) * st.anchor
+        members = np.flatnonzero(st.coalition >= 0)
+        if members.size:
+            coal_nodes = self.coalition_nodes[st.coalition[members]]
+            pull = self.params.commitment.member_pull
+            new[members] += pull * (c[coal_nodes] - new[members])
+        np.clip(new, 0.0, 1.0, out=new)
+        st.commitment = new
+
+    def allocate_funding(self) -> None:
+        """Each actor's resources this month by source, before private investment.
+
+        Own resources for every actor (states add their AI office's budget);
+        the federal programme to the federal seat; federal transfers to states in
+        proportion to their commitment; international grants to the DPA through
+        its network. Coalitions pool theirs in ``Coalition.pool_funding``.
+        """
+        st, adm = self.state, self.administration
+        f = st.funding
+        f[:] = 0.0
+        f[:, _OWN] = st.resources
+        f[self.seat, _OWN] = 0.0
+        f[self.seat, _FEDERAL] = adm.lines["federal_program"]
+        s = self.state_idx
+        if s.size:
+            f[s, _OWN] += self.params.states.office_budget * st.ai_office[s]
+            weight = st.commitment[s]
+            total = weight.sum()
+            if total > 0:
+                f[s, _FEDERAL] = adm.lines["state_transfers"] * weight / total
+        for dpa in self.dpas:
+            if dpa.alive:
+                f[dpa.index, _INTL] = (
+                    self.params.dpa.international_grant * self.intl_share[dpa.index]
+                )
+        f[self.coalition_nodes, _OWN] = 0.0
+
+    def invest_companies(self) -> None:
+        """Companies invest in AI in response to momentum and regulatory clarity.
+
+        I_i = r_i c_i (b + β_M M / (M + M_ref) + β_R R), with r_i the company's
+        resources, M total momentum (saturating), R the regulatory clarity (a law in force, recent DPA
+        guidance). Members give ``coalition_share`` of it to their coalition
+        (private funding of the coalition: seed 002 lesson 5; Facebook/IDB with
+        C Minds and INAI, seed 000). Investment responds to policy certainty:
+        Baker, Bloom & Davis (2016, QJE 131:1593).
+        """
+        st, cp = self.state, self.params.companies
+        i = self.company_idx
+        if i.size == 0:
+            return
+        drive = (
+            cp.base_investment
+            + cp.momentum_response
+            * self.total_momentum
+            / (self.total_momentum + cp.momentum_reference)
+            + cp.clarity_response * self.regulatory_clarity()
+        )
+        invest = st.resources[i] * st.commitment[i] * drive
+        member = st.coalition[i]
+        given = np.where(member >= 0, invest * cp.coalition_share, 0.0)
+        st.funding[i, _OWN] = 0.0
+        st.funding[i, _PRIVATE] = invest - given
+        if self.coalitions:
+            pooled = np.bincount(
+                member[member >= 0], weights=given[member >= 0], minlength=len(self.coalitions)
+            )
+            st.funding[self.coalition_nodes, _PRIVATE] = pooled
+
+    def open_state_offices(self) -> None:
+        """States open AI offices by own initiative and by imitating peer states.
+
+        Hazard h_s = ι c_s + μ e_s, with e_s the weighted share of the state's ties
+        to other states that have an office (policy diffusion: Berry & Berry 1990,
+        APSR 84:395; Shipan & Volden 2008). Jalisco's AI office and hub (seed 002;
+        El Economista, 2019-11-21) is the case in point.
+        """
+        st, sp = self.state, self.params.states
+        s = self.state_idx
+        if s.size == 0 or self.offices_abolished:
+            return
+        office = st.ai_office[s]
+        exposure = (self.state_ties @ office.astype(float)) / self.state_degree
+        hazard = sp.initiative_rate * st.commitment[s] + sp.imitation_rate * exposure
+        draws = self.rng.random(s.size)
+        st.ai_office[s] = office | (draws < 1.0 - np.exp(-hazard))
+
+    def hold_state_elections(self) -> None:
+        """States with an election this month renew their government.
+
+        Staggered cycles of ``state_cycle_months`` (Mexican governorships: six
+        years, staggered calendars). A new government's anchor is renewed by
+        ``state_renewal`` towards a fresh Beta(2, 5) draw, and an AI office closes
+        with probability ``close_at_election × (1 − commitment)``.
+        """
+        st = self.state
+        cycle = self.calendar.state_cycle
+        due = self.state_idx[(self.month - self.calendar.start) % cycle == self.state_offset]
+        if due.size == 0:
+            return
+        r = self.config.shocks.elections.state_renewal
+        fresh = self.rng.beta(2.0, 5.0, size=due.size)
+        st.anchor[due] = (1.0 - r) * st.anchor[due] + r * fresh
+        p_close = self.params.states.close_at_election * (1.0 - st.commitment[due])
+        closing = self.rng.random(due.size) < p_close
+        st.ai_office[due[closing]] = False
+
+    def exert_effort(self) -> None:
+        """Effort = commitment × resources of all sources.
+
+        Organisations and companies outside any coalition devote only
+        ``nonmember_engagement`` of it to the strategy (joining is what turns
+        interest into coordinated work: seed 002, lesson 2); states without an
+        AI office devote ``no_office_engagement`` of theirs. Federal effort is
+        scaled by know-how (0.5 + 0.5 K); a coalition's pooled effort by its
+        coordination gain; international bodies anchor and fund but do not
+        exert effort themselves; an abolished DPA has no resources left.
+        """
+        st = self.state
+        effort = st.commitment * st.funding.sum(axis=1)
+        outside = self.recruitable & (st.coalition < 0)
+        effort[outside] *= self.params.coalition.nonmember_engagement
+        s = self.state_idx
+        effort[s] *= np.where(st.ai_office[s], 1.0, self.params.states.no_office_engagement)
+        effort[self.seat] *= 0.5 + 0.5 * self.federal_knowhow
+        effort[self.coalition_nodes] *= self.params.coalition.coordination_gain
+        effort[self.intl_idx] = 0.0
+        st.effort = effort
+
+    def update_momentum(self) -> None:
+        """Momentum per pillar is a stock: M ← (1 − δ) M + η Σ_i e_i w_{type(i)}.
+
+        Each actor type spreads its effort over the five pillars of the strategy
+        (seed 002: governance; R&D; skills; data; ethics) by
+        ``params.momentum.pillar_weights``. The same stock is kept by actor type
+        so contributions add up to total momentum. Stock-and-flow with decay:
+        policy momentum fades unless renewed (Sterman 2000, ch. 6).
+        """
+        decay = self.params.momentum.decay
+        eta = self.params.momentum.efficiency
+        by_type = np.bincount(self.state.type_code, weights=self.state.effort, minlength=8)
+        self.momentum = (1.0 - decay) * self.momentum + eta * (by_type @ self.pillar_matrix)
+        self.momentum_by_type = (1.0 - decay) * self.momentum_by_type + eta * by_type
+
+    # --------------------------------------------------------------- helpers
+    @property
+    def total_momentum(self) -> float:
+        """Total momentum (sum over pillars)."""
+        return float(self.momentum.sum())
+
+    def regulatory_clarity(self) -> float:
+        """Clarity in [0, 1]: 0.6 if a law is in force + 0.2 per DPA guidance in 24 months."""
+        recent = sum(1 for dpa in self.dpas for m in dpa.guidance_months if self.month - m < 24)
+        return min(1.0, 0.6 * self.law_in_force + 0.2 * recent)
+
+    def coalition_share(self) -> float:
+        """Share of organisations and companies that belong to a coalition."""
+        pool = self.recruitable_count
+        if pool == 0:
+            return 0.0
+        return float(np.count_nonzero(self.state.coalition >= 0)) / pool
+
+
+TYPE_ORDER = sorted(TYPE_CODE, key=TYPE_CODE.get)

@@ -1,0 +1,84 @@
+"""The per-run summary: continuity metrics computed from the monthly table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.dates import format_month, parse_month
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import ContinuityModel
+
+NONSTATE_COLUMNS = (
+    "contribution_coalitions",
+    "contribution_companies",
+    "contribution_organizations",
+)
+
+
+def reference_month(model: ContinuityModel) -> int:
+    """T0: the first turnover at or after the strategy's launch, else ``scenario.reference_date``."""
+    launch = model.calendar.launch
+    after = [m for m in model.turnovers if m >= launch]
+    return after[0] if after else parse_month(model.config.scenario.reference_date)
+
+
+def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
+    """Summary metrics of a finished run.
+
+    Definitions (T0 = :func:`reference_month`, M = total momentum):
+
+    - ``continuity_index`` = M(T0 + 24) / M(T0 − 1); null if T0 + 24 is past the
+      horizon or M(T0 − 1) = 0;
+    - ``min_momentum_after_turnover`` = min M over T0..end;
+      ``min_momentum_ratio`` the same divided by M(T0 − 1);
+    - ``months_to_recover``: months after T0 until M is back to M(T0 − 1), null if never;
+    - ``survived``: M(end) ≥ ``output.survival_threshold`` × M(T0 − 1);
+    - ``nonstate_share``: mean over T0..end of the share of momentum carried by
+      coalitions, companies and organisations.
+    """
+    m = ts["momentum"].to_numpy()
+    start = model.calendar.start
+    t0 = reference_month(model) - start
+    before = float(m[t0 - 1]) if 1 <= t0 <= len(m) else float("nan")
+    after = m[t0:] if 0 <= t0 < len(m) else np.empty(0)
+    horizon = model.config.output.recovery_horizon_months
+    valid = np.isfinite(before) and before > 0
+    ci = float(m[t0 + horizon]) / before if valid and t0 + horizon < len(m) else None
+    recover = None
+    if valid and after.size > 1:
+        back = np.flatnonzero(after[1:] >= before)
+        recover = int(back[0] + 1) if back.size else None
+    total = ts["momentum"].to_numpy()[t0:] if 0 <= t0 < len(m) else np.empty(0)
+    nonstate = ts.loc[:, list(NONSTATE_COLUMNS)].to_numpy().sum(axis=1)[t0:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total > 0, nonstate / np.where(total > 0, total, 1.0), np.nan)
+    cut_start = model.calendar.cut_start
+    return {
+        "seed": model.config.seed,
+        "scenario": model.config.scenario.name,
+        "reference_date": format_month(t0 + start),
+        "momentum_before_turnover": before if valid else None,
+        "continuity_index": ci,
+        "min_momentum_after_turnover": float(after.min()) if after.size else None,
+        "min_momentum_ratio": float(after.min()) / before if valid and after.size else None,
+        "months_to_recover": recover,
+        "survived": bool(valid and m[-1] >= model.config.output.survival_threshold * before),
+        "nonstate_share": float(np.nanmean(shares)) if np.isfinite(shares).any() else None,
+        "momentum_final": float(m[-1]),
+        "coalition_members_final": int(ts["coalition_members"].iloc[-1]),
+        "states_with_ai_office_final": int(ts["states_with_ai_office"].iloc[-1]),
+        "law_passed_date": (
+            format_month(model.law_passed_month) if model.law_passed_month is not None else None
+        ),
+        "funding_cut_start": format_month(cut_start) if cut_start is not None else None,
+        "international_commitments": [
+            {"name": n, "date": format_month(mo)} for n, mo in model.commitments_made
+        ],
+        "turnovers": [format_month(mo) for mo in model.turnovers],
+        "agents_by_type": dict(sorted(Counter(type(a).__name__ for a in model.agents).items())),
+    }
