@@ -75,7 +75,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.month = self.calendar.start
         self.network = network if network is not None else build_network(config, self.rng)
         self._init_arrays()
-        self._init_agents()
+        self._init_agents(strict=network is None and config.network.kind == "mexico")
         self.momentum = np.zeros(len(PILLARS))
         self.momentum_by_type = np.zeros(len(ACTOR_KEYS))
         self.federal_knowhow = 0.0
@@ -125,7 +125,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         matrix = np.array([raw[t] for t in ACTOR_KEYS], dtype=float)
         self.pillar_matrix = matrix / matrix.sum(axis=1, keepdims=True)
 
-    def _init_agents(self) -> None:
+    def _init_agents(self, strict: bool) -> None:
         nodes = self.network.nodes
         sc = self.config.scenario
         specs = {c.node: c for c in sc.coalitions}
@@ -160,7 +160,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             if kind == "senate" and self.senate is None:
                 self.senate = agent
             self.actors.append(agent)
-        if self.config.network.kind == "mexico":
+        if strict:
             missing = [c.node for c in sc.coalitions if c.node not in set(ids)]
             if missing:
                 raise ConfigError(

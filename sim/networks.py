@@ -214,20 +214,22 @@ def symmetric_adjacency(
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         weight = np.maximum.reduceat(weight, starts)
         key = key[starts]
-    return _csr_from_pairs(n, key // n, key % n, weight)
+    return _csr_from_keys(n, key, weight)
 
 
-def _csr_from_pairs(
-    n: int, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray | None = None
-) -> sparse.csr_matrix:
-    """Symmetric CSR matrix from pairs (weight 1.0 when ``weight`` is None); repeats are summed."""
-    rows = np.concatenate([lo, hi])
-    cols = np.concatenate([hi, lo])
-    if weight is None:
-        weight = np.ones(lo.size)
-    data = np.concatenate([weight, weight]).astype(np.float64, copy=False)
-    matrix = sparse.csr_matrix((data, (rows, cols)), shape=(n, n))
-    matrix.sum_duplicates()
+def _csr_from_keys(n: int, keys: np.ndarray, weight: np.ndarray | None = None) -> sparse.csr_matrix:
+    """Symmetric CSR matrix from sorted unique pair keys ``lo * n + hi`` with ``lo < hi``.
+
+    The upper triangle is already in CSR order, so it is built directly and added to its
+    transpose; ``weight`` None means 1.0 for every pair.
+    """
+    lo, hi = keys // n, keys % n
+    index_dtype = np.int32 if n < 2**31 - 1 and 2 * keys.size < 2**31 - 1 else np.int64
+    indptr = np.zeros(n + 1, dtype=index_dtype)
+    np.cumsum(np.bincount(lo, minlength=n), out=indptr[1:])
+    data = np.ones(keys.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    upper = sparse.csr_matrix((data, hi.astype(index_dtype), indptr), shape=(n, n))
+    matrix = (upper + upper.T).tocsr()
     matrix.eliminate_zeros()
     return matrix
 
@@ -288,16 +290,22 @@ def _draw_resources(rng: np.random.Generator, types: np.ndarray) -> np.ndarray:
     return resources_
 
 
-def _draw_pairs(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``m`` distinct unordered pairs ``lo < hi`` uniformly (G(n, m))."""
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted unique values (sort-based: numpy 2.3+'s hashing np.unique is slower here)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
+
+
+def _draw_pairs(rng: np.random.Generator, n: int, m: int) -> np.ndarray:
+    """Draw ``m`` distinct unordered pairs uniformly (G(n, m)): sorted keys ``lo * n + hi``."""
     max_pairs = n * (n - 1) // 2
     m = min(m, max_pairs)
     if m == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64)
     if m > max_pairs // 4:  # dense: sample pair indices without replacement
         lo, hi = np.triu_indices(n, k=1)
         chosen = np.sort(rng.choice(max_pairs, size=m, replace=False))
-        return lo[chosen].astype(np.int64), hi[chosen].astype(np.int64)
+        return lo[chosen].astype(np.int64) * n + hi[chosen]
     keys = np.zeros(0, np.int64)  # sorted unique pair keys lo * n + hi
     draw = m
     while keys.size < m:  # sparse: draw random pairs, drop self-loops and repeats, top up
@@ -306,14 +314,14 @@ def _draw_pairs(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, n
         ok = i != j
         new = np.minimum(i, j)[ok] * n + np.maximum(i, j)[ok]
         if keys.size == 0:
-            keys = np.unique(new)[:m]  # a random subset of the draws: order does not matter
+            keys = _sorted_unique(new)[:m]  # a random subset of the draws: order does not matter
         else:  # keep the first new pairs in draw order, so the top-up stays uniform
             pos = np.searchsorted(keys, new).clip(max=keys.size - 1)
             new = new[keys[pos] != new]
             _, first = np.unique(new, return_index=True)
-            keys = np.union1d(keys, new[np.sort(first)][: m - keys.size])
+            keys = _sorted_unique(np.concatenate([keys, new[np.sort(first)][: m - keys.size]]))
         draw = int((m - keys.size) * 1.1) + 16
-    return keys // n, keys % n
+    return keys
 
 
 def synthetic_network(
@@ -379,17 +387,9 @@ def synthetic_network(
             f"= {n - 1})"
         )
 
-    counts = np.zeros(len(ACTOR_TYPES), np.int64)
-    for type_name, count in zip(
-        ("administration", "senate", "dpa", "state", "coalition"),
-        (1, 1, 1, n_states, n_coalitions),
-        strict=True,
-    ):
-        counts[ACTOR_TYPES.index(type_name)] = count
-    order = ["administration", "senate", "dpa", "state", "coalition", *MIX_KEYS]
-    counts_by_kind = [counts[ACTOR_TYPES.index(t)] for t in order[:5]]
-    counts_by_kind += list(_largest_remainder(n - fixed, shares)) if n > fixed else [0, 0, 0]
-    type_codes = np.repeat([ACTOR_TYPES.index(t) for t in order], counts_by_kind)
+    kinds = ("administration", "senate", "dpa", "state", "coalition", *MIX_KEYS)
+    sizes = [1, 1, 1, n_states, n_coalitions, *_largest_remainder(n - fixed, shares)]
+    type_codes = np.repeat([ACTOR_TYPES.index(t) for t in kinds], sizes)
     type_names = np.asarray(ACTOR_TYPES, dtype=object)[type_codes]
 
     width = max(6, len(str(n - 1)))
@@ -416,25 +416,24 @@ def synthetic_network(
         rng.choice(len(sectors), int(is_company.sum()), p=jobs / jobs.sum())
     ]
 
-    lo, hi = _draw_pairs(rng, n, int(round(n * degree / 2)))
+    keys = _draw_pairs(rng, n, int(round(n * degree / 2)))
 
     founding = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(is_company | (type_codes == ACTOR_TYPES.index("organization")))
-    coalitions = np.arange(3 + n_states, fixed)
-    extra_src, extra_dst = [], []
-    pool = rng.permutation(candidates)
-    for k, coalition in enumerate(coalitions):
-        members = pool[10 * k : 10 * (k + 1)]
-        if members.size < min(10, candidates.size):  # pool exhausted: founders may repeat
-            members = rng.choice(candidates, min(10, candidates.size), replace=False)
+    n_founders = min(10, candidates.size)
+    distinct = candidates.size >= n_founders * n_coalitions
+    pool = rng.choice(candidates, n_founders * n_coalitions, replace=False) if distinct else None
+    founder_keys = []
+    for k, coalition in enumerate(range(3 + n_states, fixed)):
+        if distinct:
+            members = pool[n_founders * k : n_founders * (k + 1)]
+        else:  # too few candidates: founders are shared between coalitions
+            members = rng.choice(candidates, n_founders, replace=False)
         founding[members] = True
-        extra_src.append(np.full(members.size, coalition))
-        extra_dst.append(members)
-    # Founder ties may repeat a random tie: the constructor sums repeats, then all weights -> 1.
-    adjacency = _csr_from_pairs(
-        n, np.concatenate([lo, *extra_src]), np.concatenate([hi, *extra_dst])
-    )
-    adjacency.data[:] = 1.0
+        founder_keys.append(np.minimum(members, coalition) * n + np.maximum(members, coalition))
+    if founder_keys:  # a founder tie may repeat a random tie: merge as a set, weight 1
+        keys = _sorted_unique(np.concatenate([keys, *founder_keys]))
+    adjacency = _csr_from_keys(n, keys)
 
     nodes = build_nodes_frame(
         {
@@ -552,96 +551,106 @@ def mexico_network(
     actors_path, ties_path = _mexico_file("actors.csv"), _mexico_file("ties.csv")
     named = load_network(actors_path, ties_path)
     _check_mexico_ties(ties_path)
-    index = {node_id: i for i, node_id in enumerate(named.nodes["id"])}
-    n_named, n_gen = named.n, companies + organizations_pool
-    n = n_named + n_gen
-
-    block = _company_block(rng, companies)
-    width = max(3, len(str(max(companies, organizations_pool))))
-    gen_ids = [f"company_{k + 1:0{width}d}" for k in range(companies)]
-    gen_ids += [f"org_{k + 1:0{width}d}" for k in range(organizations_pool)]
-    gen_names = [f"Company {k + 1} ({s})" for k, s in enumerate(block["sector"])]
-    gen_names += [f"Organization {k + 1}" for k in range(organizations_pool)]
-    generated = {
-        "id": gen_ids,
-        "type": ["company"] * companies + ["organization"] * organizations_pool,
-        "name": gen_names,
-        "sector": np.concatenate([block["sector"], np.full(organizations_pool, "", object)]),
-        "founding_member": np.zeros(n_gen, dtype=bool),
-        "commitment": np.concatenate(
-            [block["commitment"], rng.beta(*COMMITMENT_BETA["organization"], organizations_pool)]
-        ),
-        "resources": np.concatenate(
-            [block["resources"], rng.uniform(*RESOURCE_RANGE["organization"], organizations_pool)]
-        ),
-        "source": [
-            "generated: companies by sector in proportion to automatable jobs, seed 002 Table 1"
-        ]
-        * companies
-        + [
-            "generated: coalition recruitment pool (10 to 110+ members, seed 002; "
-            "400+ actors in the 2020 agenda, seed 000)"
-        ]
-        * organizations_pool,
-    }
+    generated = _mexico_generated_nodes(rng, companies, organizations_pool)
     nodes = build_nodes_frame(
         {c: np.concatenate([named.nodes[c].to_numpy(object), generated[c]]) for c in NODE_COLUMNS}
     )
-
+    index = {node_id: i for i, node_id in enumerate(named.nodes["id"])}
     upper = sparse.triu(named.adjacency, k=1).tocoo()
-    src, dst, weight = [upper.row], [upper.col], [upper.data]
+    ties = [(upper.row, upper.col, upper.data)]
+    ties += _mexico_generated_ties(
+        rng,
+        states=np.flatnonzero(nodes["type"].to_numpy() == "state"),
+        federal=index["federal"],
+        hubs=np.array([index[h] for h in MEXICO_HUBS]),
+        companies=np.arange(named.n, named.n + companies),
+        organizations=np.arange(named.n + companies, len(nodes)),
+    )
+    adjacency = _adjacency_from_ties(len(nodes), ties)
+    n_comp, labels = connected_components(adjacency, directed=False)
+    if n_comp > 1:  # join every component apart from federal's to a random hub
+        loose = [c for c in range(n_comp) if c != labels[index["federal"]]]
+        members = np.array([rng.choice(np.flatnonzero(labels == c)) for c in loose])
+        hubs = np.array([index[h] for h in MEXICO_HUBS])[rng.integers(0, 4, len(loose))]
+        ties.append((members, hubs, np.full(len(loose), 0.2)))
+        adjacency = _adjacency_from_ties(len(nodes), ties)
+    return StakeholderNetwork(nodes, adjacency)
 
-    def add(s: np.ndarray, d: np.ndarray, w: np.ndarray) -> None:
-        src.append(np.asarray(s))
-        dst.append(np.asarray(d))
-        weight.append(np.asarray(w, dtype=np.float64))
 
-    states = np.flatnonzero(nodes["type"].to_numpy() == "state")
-    federal = index["federal"]
-    hubs = np.array([index[h] for h in MEXICO_HUBS])
-    add(states, np.full(states.size, federal), np.full(states.size, 0.3))
+def _adjacency_from_ties(n: int, ties: list[tuple]) -> sparse.csr_matrix:
+    src, dst, weight = (np.concatenate([np.asarray(t[i]) for t in ties]) for i in range(3))
+    return symmetric_adjacency(n, src, dst, weight)
+
+
+def _mexico_generated_nodes(
+    rng: np.random.Generator, companies: int, organizations: int
+) -> dict[str, np.ndarray]:
+    """Columns of the generated companies (by sector) and organisations (recruitment pool)."""
+    block = _company_block(rng, companies)
+    width = max(3, len(str(max(companies, organizations))))
+    company_source = "generated: companies by sector in proportion to automatable jobs (seed 002)"
+    org_source = (
+        "generated: coalition recruitment pool (10 to 110+ members, seed 002; "
+        "400+ actors in the 2020 agenda, seed 000)"
+    )
+    return {
+        "id": np.array(
+            [f"company_{k + 1:0{width}d}" for k in range(companies)]
+            + [f"org_{k + 1:0{width}d}" for k in range(organizations)],
+            dtype=object,
+        ),
+        "type": np.array(["company"] * companies + ["organization"] * organizations, object),
+        "name": np.array(
+            [f"Company {k + 1} ({s})" for k, s in enumerate(block["sector"])]
+            + [f"Organization {k + 1}" for k in range(organizations)],
+            dtype=object,
+        ),
+        "sector": np.concatenate([block["sector"], np.full(organizations, "", object)]),
+        "founding_member": np.zeros(companies + organizations, dtype=bool),
+        "commitment": np.concatenate(
+            [block["commitment"], rng.beta(*COMMITMENT_BETA["organization"], organizations)]
+        ),
+        "resources": np.concatenate(
+            [block["resources"], rng.uniform(*RESOURCE_RANGE["organization"], organizations)]
+        ),
+        "source": np.array([company_source] * companies + [org_source] * organizations, object),
+    }
+
+
+def _mexico_generated_ties(
+    rng: np.random.Generator,
+    states: np.ndarray,
+    federal: int,
+    hubs: np.ndarray,
+    companies: np.ndarray,
+    organizations: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Draw the ties of states and generated actors (rules in :func:`mexico_network`)."""
+    ties = [(states, np.full(states.size, federal), np.full(states.size, 0.3))]
     if states.size > 1:
-        k = rng.integers(2, 4, states.size)
-        own = np.repeat(np.arange(states.size), k)
-        add(
-            states[own],
-            states[_other_in_block(rng, own, states.size)],
-            rng.uniform(0.2, 0.5, own.size),
-        )
-
-    blocks = [np.arange(n_named, n_named + companies), np.arange(n_named + companies, n)]
-    for same, other in (blocks, blocks[::-1]):
+        own = np.repeat(np.arange(states.size), rng.integers(2, 4, states.size))
+        partner = _other_in_block(rng, own, states.size)
+        ties.append((states[own], states[partner], rng.uniform(0.2, 0.5, own.size)))
+    for same, other in ((companies, organizations), (organizations, companies)):
         if same.size == 0:
             continue
-        k = rng.integers(2, 5, same.size)
-        pos = np.repeat(np.arange(same.size), k)
+        pos = np.repeat(np.arange(same.size), rng.integers(2, 5, same.size))
         use_same = (rng.random(pos.size) < 0.7) | (other.size == 0)
         use_same &= same.size > 1
-        partner = np.empty(pos.size, np.int64)
+        partner = np.full(pos.size, -1, np.int64)
         partner[use_same] = same[_other_in_block(rng, pos[use_same], same.size)]
         if other.size:
             partner[~use_same] = other[rng.integers(0, other.size, int((~use_same).sum()))]
-        keep = use_same | (other.size > 0)
-        add(same[pos][keep], partner[keep], rng.uniform(0.1, 0.5, pos.size)[keep])
+        weight = rng.uniform(0.1, 0.5, pos.size)
+        keep = partner >= 0
+        ties.append((same[pos][keep], partner[keep], weight[keep]))
         has_hub = rng.random(same.size) < 0.3
-        choice = rng.integers(0, hubs.size + 1, same.size)
-        pick_state = states[rng.integers(0, states.size, same.size)]
-        hub = np.where(choice < hubs.size, hubs[np.minimum(choice, hubs.size - 1)], pick_state)
-        add(same[has_hub], hub[has_hub], rng.uniform(0.2, 0.6, same.size)[has_hub])
-
-    adjacency = symmetric_adjacency(
-        n, np.concatenate(src), np.concatenate(dst), np.concatenate(weight)
-    )
-    n_comp, labels = connected_components(adjacency, directed=False)
-    if n_comp > 1:
-        loose = [c for c in range(n_comp) if c != labels[federal]]
-        members = [rng.choice(np.flatnonzero(labels == c)) for c in loose]
-        targets = hubs[rng.integers(0, hubs.size, len(loose))]
-        add(np.array(members), targets, np.full(len(loose), 0.2))
-        adjacency = symmetric_adjacency(
-            n, np.concatenate(src), np.concatenate(dst), np.concatenate(weight)
-        )
-    return StakeholderNetwork(nodes, adjacency)
+        choice = rng.integers(0, hubs.size + 1, same.size)  # the last choice: a random state
+        random_state = states[rng.integers(0, states.size, same.size)]
+        hub = np.where(choice < hubs.size, hubs[np.minimum(choice, hubs.size - 1)], random_state)
+        weight = rng.uniform(0.2, 0.6, same.size)
+        ties.append((same[has_hub], hub[has_hub], weight[has_hub]))
+    return ties
 
 
 def _other_in_block(rng: np.random.Generator, own: np.ndarray, size: int) -> np.ndarray:

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import ActorAgent
-from sim.state import SOURCES, TYPE_CODE
+from sim.state import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import ContinuityModel
 
-_RECRUITABLE = (TYPE_CODE["organization"], TYPE_CODE["company"])
 _FEDERAL, _OWN, _PRIVATE, _INTL = (SOURCES.index(s) for s in SOURCES)
 
 
@@ -96,7 +95,7 @@ class Coalition(ActorAgent):
         cp = m.params.coalition
         is_member = (st.coalition == self.number).astype(float)
         exposure = (m.adjacency @ is_member) / m.degree
-        candidates = (st.coalition < 0) & np.isin(st.type_code, _RECRUITABLE)
+        candidates = (st.coalition < 0) & m.recruitable
         outreach = min(1.0, self.pooled / cp.outreach_cost)
         hazard = st.commitment * (cp.recruit_rate * exposure + cp.outreach_rate * outreach)
         draws = m.rng.random(len(st.commitment))
