@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,17 +129,40 @@ def compose(overrides: list[str] | None = None) -> dict[str, Any]:
 
 
 def _hydra_message(exc: Exception) -> list[str]:
+    """Turn Hydra's composition errors into one plain line naming the key."""
     text = str(exc).strip()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
         return [type(exc).__name__]
-    head = lines[0]
-    if "Could not override" in head or "Key '" in text and "is not in struct" in text:
-        return [head + " (use +key=value only for keys the model knows; see conf/)"]
-    if "Could not find" in head and "Available options" in text:
-        opts = [ln.lstrip("\t ") for ln in lines[2:] if ln]
-        return [f"{head}; available: {', '.join(opts)}"]
+    unknown = re.search(r"Could not override '([^']+)'", text)
+    if unknown:
+        key = unknown.group(1)
+        allowed = _allowed_keys(key)
+        hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
+        return [f"{key}: unknown key{hint}"]
+    missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
+    if missing:
+        group, option = missing.groups()
+        opts = []
+        for ln in lines[2:]:
+            if ln.startswith("Config search path"):
+                break
+            opts.append(ln)
+        return [f"{group}: no option {option!r}; available: {', '.join(opts)}"]
     return [" ".join(lines[:2])]
+
+
+def _allowed_keys(key: str) -> list[str]:
+    """The keys next to ``key`` in the default config (for error messages)."""
+    try:
+        node: Any = compose([])
+    except ConfigError:  # pragma: no cover - the default config composes
+        return []
+    for part in key.split(".")[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return []
+        node = node[part]
+    return sorted(node) if isinstance(node, dict) else []
 
 
 def load_config(overrides: list[str] | None = None, seed: int | None = None) -> Config:
