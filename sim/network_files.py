@@ -18,8 +18,9 @@ Types are matched case-insensitively. Booleans accept true/false, yes/no, 1/0.
 Ties are undirected. Choices: a self-loop is dropped silently (an actor's tie to itself carries no
 influence); an edge of weight 0 is dropped (0 means no tie); an edge listed several times (in
 either direction) keeps its largest weight. All problems are collected before raising one
-:class:`~sim.errors.NetworkFileError`; at most :data:`MAX_PROBLEMS_PER_FILE` lines are listed per
-file, followed by a count of the rest.
+:class:`~sim.errors.NetworkFileError`; at most :data:`MAX_PROBLEMS_PER_FILE` line-level problems
+are listed per file, followed by a count of the rest (whole-file problems are always listed). A
+rejected node row is not reported again as a dangling edge end or counted as a node.
 """
 
 from __future__ import annotations
@@ -53,19 +54,23 @@ _ALLOWED_TYPES = ", ".join(ACTOR_TYPES)
 
 
 class _Problems:
-    """Problem lines, capped per file."""
+    """Problem lines, capped per file (line-level problems only)."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.per_file: Counter[str] = Counter()
 
-    def add(self, path: Path, message: str) -> None:
+    def add(self, path: Path, message: str, always: bool = False) -> None:
+        """Record a problem; ``always`` (whole-file problems) bypasses the cap."""
+        if always:
+            self.lines.append(f"{path}: {message}")
+            return
         self.per_file[str(path)] += 1
         if self.per_file[str(path)] <= MAX_PROBLEMS_PER_FILE:
             self.lines.append(f"{path}: {message}")
 
     def raise_if_any(self) -> None:
-        if not self.per_file:
+        if not self.lines:
             return
         lines = list(self.lines)
         for path, count in self.per_file.items():
@@ -119,7 +124,7 @@ def load_network(
         nodes, seen = _parse_nodes_csv(nodes_path, text, problems)
         edges = [] if edges_text is None else _parse_edges_csv(edges_path, edges_text, problems)
     if nodes is not None:
-        _check_whole(nodes_path, nodes, seen, problems)
+        _check_whole(nodes_path, nodes, len(seen) - len(nodes), problems)
         for path, where, source, target, _ in edges:
             for end, node_id in (("source", source), ("target", target)):
                 if node_id not in seen:  # a node rejected above is not reported again here
@@ -239,23 +244,33 @@ def _weight(path: Path, where: str, value: object, problems: _Problems) -> float
     return None
 
 
-def _check_whole(path: Path, nodes: list[dict], seen: set[str], problems: _Problems) -> None:
-    """Check all nodes together: not empty, exactly one administration."""
-    if not seen:
-        problems.add(path, "no nodes (the network needs at least the federal administration seat)")
+def _check_whole(path: Path, nodes: list[dict], rejected: int, problems: _Problems) -> None:
+    """Check all nodes together: not empty, exactly one administration.
+
+    ``rejected`` nodes (reported already) are not counted; with no valid node left, only an
+    empty file is reported.
+    """
+    if not nodes:
+        if not rejected:
+            problems.add(path, "no nodes (the network needs the federal administration seat)")
         return
     seats = [node["id"] for node in nodes if node["type"] == "administration"]
     if len(seats) != 1:
         found = "no node" if not seats else f"{len(seats)} nodes ({', '.join(seats)})"
+        note = f" ({rejected} rejected node row(s) not counted)" if rejected else ""
         problems.add(
             path,
-            f"found {found} of type 'administration'; exactly one is required (the federal "
-            "administration seat, which successive administrations occupy)",
+            f"found {found} of type 'administration'{note}; exactly one is required (the "
+            "federal administration seat, which successive administrations occupy)",
+            always=True,
         )
 
 
-def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], list] | None:
-    """Header (lower-cased) and (line number, row) pairs, or None if the CSV is malformed."""
+def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], list, list] | None:
+    """Return the header (lower-cased), good and bad (line, row) pairs; None if not CSV.
+
+    A bad row has a different number of fields from the header (reported here).
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     try:
@@ -273,7 +288,7 @@ def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], li
     if duplicates:
         problems.add(path, f"line {rows[0][0]}: duplicate column(s) {', '.join(duplicates)}")
         return None
-    body = []
+    body, bad = [], []
     for line, row in rows[1:]:
         if len(row) != len(header):
             problems.add(
@@ -281,9 +296,10 @@ def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], li
                 f"line {line}: {len(row)} fields, the header has {len(header)} "
                 f"({','.join(header)})",
             )
+            bad.append((line, row))
         else:
             body.append((line, row))
-    return header, body
+    return header, body, bad
 
 
 def _parse_nodes_csv(
@@ -293,7 +309,7 @@ def _parse_nodes_csv(
     parsed = _csv_rows(path, text, problems)
     if parsed is None:
         return None, set()
-    header, body = parsed
+    header, body, bad = parsed
     missing = [c for c in ("id", "type") if c not in header]
     if missing:
         problems.add(
@@ -319,26 +335,30 @@ def _parse_nodes_csv(
         node = _node(path, f"line {line}", raw, problems)
         if node is not None:
             nodes.append(node)
+    column = header.index("id")
+    seen |= {row[column].strip() for _, row in bad if column < len(row) and row[column].strip()}
     return nodes, seen
 
 
 def _parse_edges_csv(path: Path, text: str, problems: _Problems) -> list[tuple]:
-    """Edges as (path, where, source id, target id, weight); invalid rows are left out."""
+    """Edges as (path, where, source id, target id, weight or None if invalid)."""
     parsed = _csv_rows(path, text, problems)
     if parsed is None:
         return []
-    header, body = parsed
-    ends = []
-    for names in (("source", "source_id"), ("target", "target_id")):
-        found = next((c for c in names if c in header), None)
-        if found is None:
-            problems.add(
-                path,
-                f"line 1: missing required column {names[0]} (header found: {','.join(header)}; "
-                "expected source,target[,weight])",
-            )
-        ends.append(found)
+    header, body, _ = parsed
+    ends = [
+        next((c for c in names if c in header), None)
+        for names in (("source", "source_id"), ("target", "target_id"))
+    ]
     if None in ends:
+        missing = [
+            name for name, found in zip(("source", "target"), ends, strict=True) if not found
+        ]
+        problems.add(
+            path,
+            f"line 1: missing required column(s) {', '.join(missing)} (header found: "
+            f"{','.join(header)}; expected source,target[,weight])",
+        )
         return []
     edges = []
     for line, row in body:
@@ -349,8 +369,7 @@ def _parse_edges_csv(path: Path, text: str, problems: _Problems) -> list[tuple]:
             problems.add(path, f"{where}: empty source or target (every edge names two node ids)")
             continue
         weight = _weight(path, f"{where}: edge {source}-{target}", record.get("weight"), problems)
-        if weight is not None:
-            edges.append((path, where, source, target, weight))
+        edges.append((path, where, source, target, weight))  # weight None: reported already
     return edges
 
 
@@ -383,6 +402,5 @@ def _parse_graphml(
     for u, v, data in graph.edges(data=True):
         where = f"edge {u!r}-{v!r}"
         weight = _weight(path, where, data.get("weight"), problems)
-        if weight is not None:
-            edges.append((path, where, str(u), str(v), weight))
+        edges.append((path, where, str(u), str(v), weight))  # weight None: reported already
     return nodes, seen, edges

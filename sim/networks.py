@@ -116,7 +116,7 @@ MEXICO_DATA = "data/mexico"
 MEXICO_HUBS: tuple[str, ...] = ("cminds", "unam", "canieti", "ia2030mx")
 
 
-@dataclass
+@dataclass(eq=False)
 class StakeholderNetwork:
     """Actors and their weighted, undirected ties.
 
