@@ -176,11 +176,30 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
     if seed is not None:
         data["seed"] = seed
     cfg = validate(data)
-    if cfg.network.kind == "file":
-        from sim.networks import load_network
-
-        load_network(cfg.network.nodes, cfg.network.edges or None)
+    preflight(cfg)
     return cfg
+
+
+def preflight(cfg: Config) -> None:
+    """Check what needs the network: a user's file parses, coalition specs name coalition nodes.
+
+    Raises:
+        InputError: A malformed network file or a coalition spec naming no coalition node.
+    """
+    if cfg.network.kind == "synthetic":
+        return
+    import numpy as np
+
+    from sim.dates import parse_month
+    from sim.model import build_network, coalition_node_ids, founding_months
+
+    network = build_network(cfg, np.random.default_rng(cfg.seed))
+    founding_months(
+        cfg.scenario.coalitions,
+        coalition_node_ids(network),
+        strict=True,
+        start=parse_month(cfg.scenario.start),
+    )
 
 
 def run(cfg: Config, keep_model: bool = True) -> Result:

@@ -26,6 +26,8 @@ ACTOR_KEYS = (
     "organization",
     "international",
 )
+EFFORT_KEYS = tuple(k for k in ACTOR_KEYS if k != "international")
+"""Actor types that exert effort on the strategy (and so have pillar weights)."""
 PILLARS = ("governance", "research", "skills", "data", "ethics")
 BUDGETS = ("federal_program", "state_transfers", "coalition_grants")
 
@@ -77,7 +79,6 @@ class CoalitionSpec:
 
     node: str = "ia2030mx"
     founded: str | None = _date("2018-01")
-    coordinator: str = ""
 
 
 @dataclass
@@ -196,7 +197,6 @@ class MomentumParams:
             "dpa": [0.10, 0.00, 0.00, 0.30, 0.60],
             "company": [0.05, 0.35, 0.20, 0.35, 0.05],
             "organization": [0.10, 0.40, 0.30, 0.10, 0.10],
-            "international": [0.30, 0.10, 0.10, 0.10, 0.40],
         },
         metadata={"range": (0.0, None)},
     )
@@ -423,15 +423,17 @@ def check(cfg: Config, problems: list[str]) -> None:
     weights = cfg.params.momentum.pillar_weights
     for key, row in weights.items():
         name = f"params.momentum.pillar_weights.{key}"
-        if key not in ACTOR_KEYS:
-            problems.append(f"{name}: unknown actor type; allowed: {', '.join(ACTOR_KEYS)}")
+        if key not in EFFORT_KEYS:
+            problems.append(
+                f"{name}: not an actor type that exerts effort; allowed: {', '.join(EFFORT_KEYS)}"
+            )
         elif len(row) != len(PILLARS):
             problems.append(
                 f"{name}: {row} needs {len(PILLARS)} weights, one per pillar ({', '.join(PILLARS)})"
             )
         elif sum(row) <= 0:
             problems.append(f"{name}: {row} must have a positive sum")
-    missing = set(ACTOR_KEYS) - set(weights)
+    missing = set(EFFORT_KEYS) - set(weights)
     if missing:
         problems.append(
             f"params.momentum.pillar_weights: missing actor types {', '.join(sorted(missing))}"

@@ -18,7 +18,7 @@ from sim.agents import (
     FederalAdministration,
     Senate,
 )
-from sim.config import ACTOR_KEYS, PILLARS, Config
+from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
 from sim.errors import ConfigError
 from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
@@ -75,7 +75,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.month = self.calendar.start
         self.network = network if network is not None else build_network(config, self.rng)
         self._init_arrays()
-        self._init_agents(strict=network is None and config.network.kind == "mexico")
+        self._init_agents(strict=network is None and config.network.kind != "synthetic")
         self.momentum = np.zeros(len(PILLARS))
         self.momentum_by_type = np.zeros(len(ACTOR_KEYS))
         self.federal_knowhow = 0.0
@@ -122,14 +122,20 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.state_degree = np.where(sdeg > 0, sdeg, 1.0)
         self.state_offset = self.rng.integers(0, self.calendar.state_cycle, size=s.size)
         raw = self.params.momentum.pillar_weights
-        matrix = np.array([raw[t] for t in ACTOR_KEYS], dtype=float)
-        self.pillar_matrix = matrix / matrix.sum(axis=1, keepdims=True)
+        matrix = np.zeros((len(ACTOR_KEYS), len(PILLARS)))
+        for j, t in enumerate(ACTOR_KEYS):
+            if t in raw:  # international bodies exert no effort and have no weights
+                matrix[j] = np.asarray(raw[t], dtype=float) / sum(raw[t])
+        self.pillar_matrix = matrix
 
     def _init_agents(self, strict: bool) -> None:
         nodes = self.network.nodes
         sc = self.config.scenario
-        specs = {c.node: c for c in sc.coalitions}
         ids = nodes["id"].tolist()
+        coalition_ids = coalition_node_ids(self.network)
+        founding = founding_months(
+            self.config.scenario.coalitions, coalition_ids, strict, self.calendar.start
+        )
         self.actors: list = []
         self.coalitions: list[Coalition] = []
         self.dpas: list[DataProtectionAuthority] = []
@@ -144,12 +150,8 @@ class ContinuityModel(VectorisedRules, mesa.Model):
                 self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
                 self.administration = agent
             elif kind == "coalition":
-                spec = specs.get(node_id) or (sc.coalitions[0] if sc.coalitions else None)
-                founded = self.calendar.start if spec is None else _month(spec.founded)
-                coordinator = spec.coordinator if spec else ""
-                agent = Coalition(
-                    self, i, node_id, name, len(self.coalitions), founded, coordinator
-                )
+                founded = founding[node_id]
+                agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
                 self.coalitions.append(agent)
             elif kind == "company":
                 agent = cls(self, i, node_id, name, sector)
@@ -160,12 +162,6 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             if kind == "senate" and self.senate is None:
                 self.senate = agent
             self.actors.append(agent)
-        if strict:
-            missing = [c.node for c in sc.coalitions if c.node not in set(ids)]
-            if missing:
-                raise ConfigError(
-                    f"scenario.coalitions: node(s) {', '.join(missing)} not in the Mexico network"
-                )
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
         self.founders = self._founders_by_coalition()
 
@@ -282,6 +278,45 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             p = base + (1.0 - base) * self.administration.priority
             if self.rng.random() < p:
                 self.commitments_made.append((name, self.month))
+
+
+def coalition_node_ids(network: StakeholderNetwork) -> list[str]:
+    """Ids of the coalition nodes of a network, in network order."""
+    nodes = network.nodes
+    return nodes.loc[nodes["type"] == "coalition", "id"].tolist()
+
+
+def founding_months(
+    specs: list[CoalitionSpec], coalition_ids: list[str], strict: bool, start: int
+) -> dict[str, int | None]:
+    """Founding month of each coalition node from ``scenario.coalitions``.
+
+    A spec applies to the coalition node with its id; coalition nodes without
+    one take the remaining specs in order (synthetic networks name their
+    coalitions generically), then the last spec's date (``start`` if there are
+    no specs). With the Mexico network or a user's file (``strict``) every spec
+    must name a coalition node of the network.
+
+    Raises:
+        ConfigError: In strict mode, for each spec naming no coalition node.
+    """
+    by_id = {s.node: s for s in specs if s.node in coalition_ids}
+    if strict:
+        problems = [
+            f"scenario.coalitions[{k}].node: {s.node!r} is not a coalition node of the "
+            f"network; coalition nodes: {', '.join(coalition_ids) or '(none)'}"
+            for k, s in enumerate(specs)
+            if s.node not in coalition_ids
+        ]
+        if problems:
+            raise ConfigError(problems)
+    spare = iter([s for s in specs if s.node not in by_id])
+    default = _month(specs[-1].founded) if specs else start
+    out = {}
+    for cid in coalition_ids:
+        spec = by_id.get(cid) or next(spare, None)
+        out[cid] = default if spec is None else _month(spec.founded)
+    return out
 
 
 def _month(value: str | None) -> int | None:

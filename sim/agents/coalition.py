@@ -26,7 +26,6 @@ class Coalition(ActorAgent):
         number: Its position in the model's coalition list (the value stored in
             ``state.coalition`` for its members).
         founded: Month (absolute) it is founded, or ``None`` if never.
-        coordinator: Name of the coordinating member.
 
     """
 
@@ -38,12 +37,10 @@ class Coalition(ActorAgent):
         name: str,
         number: int = 0,
         founded: int | None = None,
-        coordinator: str = "",
     ):
         super().__init__(model, index, node_id, name)
         self.number = number
         self.founded = founded
-        self.coordinator = coordinator
         self.pooled = 0.0
 
     @property
