@@ -34,14 +34,17 @@ def format_summary(result: Result, files: list[Path] | None = None) -> str:
         lines.append(f"  Momentum just before {t0}: {before:.1f}")
     if s["continuity_index"] is not None:
         lines.append(
-            f"  Momentum {cfg.output.recovery_horizon_months} months later: "
+            f"  Momentum {cfg.output.continuity_horizon_months} months later: "
             f"{s['continuity_index'] * before:.1f}  → continuity index {s['continuity_index']:.2f}"
         )
     if s["min_momentum_ratio"] is not None:
         rec = s["months_to_recover"]
-        rec_text = (
-            "never recovered" if rec is None else f"back to its pre-{t0} level after {rec} months"
-        )
+        if rec == 0:
+            rec_text = "it never fell below that level"
+        elif rec is None:
+            rec_text = "never recovered"
+        else:
+            rec_text = f"back to its pre-{t0} level after {rec} months"
         lines.append(
             f"  Lowest point after {t0}: {_pct(s['min_momentum_ratio'])} of before; {rec_text}"
         )

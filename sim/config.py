@@ -150,8 +150,10 @@ class ElectionsShock:
     """Senate and state elections."""
 
     senate: list[str] = _dates(["2018-07", "2024-06"])
-    state_cycle_months: int = _i(72, 1)
-    state_renewal: float = _p(0.5)
+    state_cycle_months: int = _i(72, 0)
+    renewal: float = _p(0.5)
+    fresh_alpha: float = _f(2.0, 0.01)
+    fresh_beta: float = _f(5.0, 0.01)
 
 
 @dataclass
@@ -206,7 +208,7 @@ class MomentumParams:
 class FederalParams:
     """The federal administration's priority, budget and know-how."""
 
-    base_budget: float = _f(10.0)
+    base_budget: float = _f(20.0)
     adjust_rate: float = _p(0.15)
     learning_rate: float = _p(0.03)
     state_transfer_share: float = _p(0.1)
@@ -284,6 +286,16 @@ class InternationalParams:
     join_base: float = _p(0.6)
     anchor_boost: float = _p(0.05)
     coalition_grant: float = _f(0.3)
+    half_life_months: float = _f(36.0, 0.001)
+
+
+@dataclass
+class ClarityParams:
+    """Regulatory clarity: what a law and recent DPA guidance signal to companies."""
+
+    law: float = _p(0.6)
+    per_guidance: float = _p(0.2)
+    memory_months: int = _i(24, 1)
 
 
 @dataclass
@@ -292,6 +304,7 @@ class LawParams:
 
     priority_floor: float = _p(0.3)
     budget_floor: float = _p(0.3)
+    embedded_share: float = _p(0.5)
 
 
 @dataclass
@@ -308,6 +321,7 @@ class Params:
     senate: SenateParams = field(default_factory=SenateParams)
     dpa: DpaParams = field(default_factory=DpaParams)
     international: InternationalParams = field(default_factory=InternationalParams)
+    clarity: ClarityParams = field(default_factory=ClarityParams)
     law: LawParams = field(default_factory=LawParams)
 
 
@@ -317,7 +331,7 @@ class OutputConfig:
 
     figure: bool = True
     survival_threshold: float = _p(0.4)
-    recovery_horizon_months: int = _i(24, 1)
+    continuity_horizon_months: int = _i(24, 1)
 
 
 @dataclass
@@ -382,6 +396,11 @@ def check(cfg: Config, problems: list[str]) -> None:
         months = [parse_month(d) for d in t.dates]
         for i, d in enumerate(t.dates):
             in_horizon(f"shocks.turnover.dates[{i}]", d)
+            if parse_month(d) == start:
+                problems.append(
+                    f"shocks.turnover.dates[{i}]: {d!r} is the scenario start; the first "
+                    "administration is in office then (turnovers must come after it)"
+                )
         if months != sorted(months) or len(set(months)) != len(months):
             problems.append(f"shocks.turnover.dates: {t.dates} must be strictly increasing dates")
     if t.mode == "term":

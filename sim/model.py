@@ -101,11 +101,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.adjacency = adj
         deg = np.asarray(adj.sum(axis=1)).ravel()
         self.degree = np.where(deg > 0, deg, 1.0)
-        self.weights = sp.diags(1.0 / self.degree) @ adj
-        isolated = deg == 0  # no peers: keep own commitment, pulled only by the anchor
-        if isolated.any():
-            self.weights = self.weights + sp.diags(isolated.astype(float))
-        self.weights = sp.csr_matrix(self.weights)
+        self.weights = influence_weights(adj)
 
         self.seat = int(st.of_type("administration")[0])
         self.state_idx = st.of_type("state")
@@ -120,7 +116,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.state_ties = sp.csr_matrix(adj[s][:, s])
         sdeg = np.asarray(self.state_ties.sum(axis=1)).ravel()
         self.state_degree = np.where(sdeg > 0, sdeg, 1.0)
-        self.state_offset = self.rng.integers(0, self.calendar.state_cycle, size=s.size)
+        self.state_offset = self.rng.integers(0, max(1, self.calendar.state_cycle), size=s.size)
         raw = self.params.momentum.pillar_weights
         matrix = np.zeros((len(ACTOR_KEYS), len(PILLARS)))
         for j, t in enumerate(ACTOR_KEYS):
@@ -247,6 +243,13 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.turnovers.append(self.month)
         self.calendar.open_cut_at(self.month)
 
+    def detach(self, index: int) -> None:
+        """Remove an actor's influence on others' commitment (e.g. an abolished institution)."""
+        keep = np.ones(self.adjacency.shape[0])
+        keep[index] = 0.0
+        mask = sp.diags(keep)
+        self.weights = influence_weights(sp.csr_matrix(mask @ self.adjacency @ mask))
+
     def cut_fraction(self, budget: str) -> float:
         """Fraction of a federal budget line cut this month."""
         return self.calendar.cut_fraction(self.month, budget)
@@ -265,6 +268,13 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         active = sum(c.active for c in self.coalitions)
         return self.administration.lines["coalition_grants"] / active if active else 0.0
 
+    def international_pull(self) -> float:
+        """The anchor the international commitments made so far add to the federal agenda."""
+        ip = self.params.international
+        return ip.anchor_boost * sum(
+            0.5 ** ((self.month - made) / ip.half_life_months) for _, made in self.commitments_made
+        )
+
     def make_international_commitments(self) -> None:
         """At an international opportunity, join with p = base + (1 − base) × priority.
 
@@ -278,6 +288,18 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             p = base + (1.0 - base) * self.administration.priority
             if self.rng.random() < p:
                 self.commitments_made.append((name, self.month))
+
+
+def influence_weights(adjacency: sp.csr_matrix) -> sp.csr_matrix:
+    """Row-normalised tie weights W for commitment updating.
+
+    An actor with no ties keeps its own commitment (a 1 on the diagonal), so it
+    moves only towards its anchor.
+    """
+    deg = np.asarray(adjacency.sum(axis=1)).ravel()
+    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    weights = sp.diags(inv) @ adjacency + sp.diags((deg == 0).astype(float))
+    return sp.csr_matrix(weights)
 
 
 def coalition_node_ids(network: StakeholderNetwork) -> list[str]:

@@ -123,24 +123,24 @@ class VectorisedRules:
         """States with an election this month renew their government.
 
         Staggered cycles of ``state_cycle_months`` (Mexican governorships: six
-        years, staggered calendars). A new government's anchor is renewed by
-        ``state_renewal`` towards a fresh Beta(2, 5) draw, and an AI office closes
-        with probability ``close_at_election × (1 − commitment)``.
+        years, staggered calendars; 0 = no state elections). A new government's
+        anchor is renewed (:meth:`renew_anchors`), and an AI office closes with
+        probability ``close_at_election × (1 − commitment)``.
         """
         st = self.state
         cycle = self.calendar.state_cycle
+        if cycle == 0:
+            return
         due = self.state_idx[(self.month - self.calendar.start) % cycle == self.state_offset]
         if due.size == 0:
             return
-        r = self.config.shocks.elections.state_renewal
-        fresh = self.rng.beta(2.0, 5.0, size=due.size)
-        st.anchor[due] = (1.0 - r) * st.anchor[due] + r * fresh
+        self.renew_anchors(due)
         p_close = self.params.states.close_at_election * (1.0 - st.commitment[due])
         closing = self.rng.random(due.size) < p_close
         st.ai_office[due[closing]] = False
 
     def exert_effort(self) -> None:
-        """Effort = commitment × resources of all sources.
+        """Effort = commitment × resources of all sources (companies: their investment).
 
         Organisations and companies outside any coalition devote only
         ``nonmember_engagement`` of it to the strategy (joining is what turns
@@ -152,6 +152,8 @@ class VectorisedRules:
         """
         st = self.state
         effort = st.commitment * st.funding.sum(axis=1)
+        i = self.company_idx
+        effort[i] = st.funding[i].sum(axis=1)  # investment already scales with commitment
         outside = self.recruitable & (st.coalition < 0)
         effort[outside] *= self.params.coalition.nonmember_engagement
         s = self.state_idx
@@ -176,6 +178,16 @@ class VectorisedRules:
         self.momentum = (1.0 - decay) * self.momentum + eta * (by_type @ self.pillar_matrix)
         self.momentum_by_type = (1.0 - decay) * self.momentum_by_type + eta * by_type
 
+    def renew_anchors(self, idx: np.ndarray) -> None:
+        """New office-holders: anchors move by ``renewal`` towards fresh Beta draws.
+
+        a ← (1 − r) a + r · x, x ~ Beta(``fresh_alpha``, ``fresh_beta``): an elected
+        government brings its own predisposition towards the strategy.
+        """
+        el = self.config.shocks.elections
+        fresh = self.rng.beta(el.fresh_alpha, el.fresh_beta, size=idx.size)
+        self.state.anchor[idx] = (1.0 - el.renewal) * self.state.anchor[idx] + el.renewal * fresh
+
     # --------------------------------------------------------------- helpers
     @property
     def total_momentum(self) -> float:
@@ -183,9 +195,17 @@ class VectorisedRules:
         return float(self.momentum.sum())
 
     def regulatory_clarity(self) -> float:
-        """Clarity in [0, 1]: 0.6 if a law is in force + 0.2 per DPA guidance in 24 months."""
-        recent = sum(1 for dpa in self.dpas for m in dpa.guidance_months if self.month - m < 24)
-        return min(1.0, 0.6 * self.law_in_force + 0.2 * recent)
+        """Clarity R in [0, 1] that companies respond to.
+
+        R = min(1, ``clarity.law`` · [law in force] + ``clarity.per_guidance`` · g),
+        with g the number of DPA guidance documents of the last
+        ``clarity.memory_months`` months (rules of the game reduce uncertainty).
+        """
+        cl = self.params.clarity
+        recent = sum(
+            1 for dpa in self.dpas for m in dpa.guidance_months if self.month - m < cl.memory_months
+        )
+        return min(1.0, cl.law * self.law_in_force + cl.per_guidance * recent)
 
     def coalition_share(self) -> float:
         """Share of organisations and companies that belong to a coalition."""

@@ -32,11 +32,12 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
 
     Definitions (T0 = :func:`reference_month`, M = total momentum):
 
-    - ``continuity_index`` = M(T0 + 24) / M(T0 − 1); null if T0 + 24 is past the
-      horizon or M(T0 − 1) = 0;
+    - ``continuity_index`` = M(T0 + h) / M(T0 − 1), h = ``output.continuity_horizon_months``
+      (24); null if T0 + h is past the horizon or M(T0 − 1) = 0;
     - ``min_momentum_after_turnover`` = min M over T0..end;
       ``min_momentum_ratio`` the same divided by M(T0 − 1);
-    - ``months_to_recover``: months after T0 until M is back to M(T0 − 1), null if never;
+    - ``months_to_recover``: 0 if M never falls below M(T0 − 1) from T0 on; otherwise
+      the months from T0 until M is back to M(T0 − 1) after its lowest point, null if never;
     - ``survived``: M(end) ≥ ``output.survival_threshold`` × M(T0 − 1);
     - ``nonstate_share``: mean over T0..end of the share of momentum carried by
       coalitions, companies and organisations.
@@ -46,13 +47,17 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
     t0 = reference_month(model) - start
     before = float(m[t0 - 1]) if 1 <= t0 <= len(m) else float("nan")
     after = m[t0:] if 0 <= t0 < len(m) else np.empty(0)
-    horizon = model.config.output.recovery_horizon_months
+    horizon = model.config.output.continuity_horizon_months
     valid = np.isfinite(before) and before > 0
     ci = float(m[t0 + horizon]) / before if valid and t0 + horizon < len(m) else None
     recover = None
-    if valid and after.size > 1:
-        back = np.flatnonzero(after[1:] >= before)
-        recover = int(back[0] + 1) if back.size else None
+    if valid and after.size:
+        if after.min() >= before:
+            recover = 0
+        else:
+            low = int(np.argmin(after))
+            back = np.flatnonzero(after[low:] >= before)
+            recover = int(low + back[0]) if back.size else None
     total = ts["momentum"].to_numpy()[t0:] if 0 <= t0 < len(m) else np.empty(0)
     nonstate = ts.loc[:, list(NONSTATE_COLUMNS)].to_numpy().sum(axis=1)[t0:]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -73,7 +73,11 @@ class ActorAgent(mesa.Agent):
 
 
 class State(ActorAgent):
-    """A federal entity (state). Offices and elections: ``ContinuityModel.open_state_offices``."""
+    """A federal entity (state).
+
+    Its rules are vectorised over all states: ``ContinuityModel.open_state_offices``
+    and ``ContinuityModel.hold_state_elections``.
+    """
 
     @property
     def ai_office(self) -> bool:

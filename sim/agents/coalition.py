@@ -112,8 +112,8 @@ class Coalition(ActorAgent):
     def pool_funding(self) -> None:
         """Pool the coalition's monthly resources by source.
 
-        Own: members' dues (``dues_share`` of their own resources, weighted by
-        commitment). Federal: the administration's coalition grants (shared among
+        Own: members' dues, ``dues_share`` of their own resources this month,
+        moved from the members to the coalition. Federal: the administration's coalition grants (shared among
         active coalitions). Private: companies' contributions (set by
         ``invest_companies``). International: grants from the international
         bodies the coalition is tied to. Seed 002 lesson 5: public *and private*
@@ -122,9 +122,9 @@ class Coalition(ActorAgent):
         m, st = self.model, self.model.state
         members = self.members
         row = st.funding[self.index]
-        row[_OWN] = m.params.coalition.dues_share * float(
-            np.sum(st.resources[members] * st.commitment[members])
-        )
+        dues = m.params.coalition.dues_share * st.funding[members, _OWN]
+        st.funding[members, _OWN] -= dues
+        row[_OWN] = float(dues.sum())
         row[_FEDERAL] = m.coalition_grant_each()
         row[_INTL] = m.params.international.coalition_grant * m.international_ties[self.index]
         self.pooled = float(row.sum())

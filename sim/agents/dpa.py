@@ -44,12 +44,16 @@ class DataProtectionAuthority(ActorAgent):
             self.guidance_months.append(m.month)
 
     def abolish(self) -> None:
-        """Abolish the authority: no more guidance, resources and commitment to zero.
+        """Abolish the authority: no more guidance or resources, no more influence.
+
+        Its commitment and resources go to zero and its ties stop carrying
+        influence in commitment updating (``ContinuityModel.detach``).
 
         Later public reporting (BRIEF §2): INAI abolished by constitutional reform
         (late 2024, effective 2025).
         """
         self.alive = False
+        self.model.detach(self.index)
         st = self.model.state
         st.resources[self.index] = 0.0
         st.anchor[self.index] = 0.0

@@ -57,21 +57,17 @@ class FederalAdministration(ActorAgent):
     def set_anchor(self) -> None:
         """Anchor = own agenda + fading inheritance + international pull (+ law floor).
 
-        The inherited priority fades by ``params.federal.adjust_rate`` per month: a new government keeps its
-        predecessor's programmes running for a while, then its own agenda
-        dominates (policy-succession literature: Hogwood & Peters 1982). Each
-        international commitment raises the anchor by
-        ``params.international.anchor_boost`` (commitments as external anchors:
-        Friedkin & Johnsen 1990 applied to policy, OECD 2019 principles). A law in
-        force sets a floor (``params.law.priority_floor``).
+        The inherited priority fades by ``params.federal.adjust_rate`` per month:
+        a new government keeps its predecessor's programmes running for a while,
+        then its own agenda dominates (policy succession: Hogwood & Peters 1982).
+        Each international commitment made k months ago adds
+        ``anchor_boost × 0.5^(k / half_life_months)`` (commitments as external
+        anchors that fade unless renewed: Friedkin & Johnsen 1990; OECD 2019
+        principles). A law in force sets a floor (``params.law.priority_floor``).
         """
         p = self.model.params
         self.inherited *= 1.0 - p.federal.adjust_rate
-        anchor = (
-            self.agenda_priority
-            + self.inherited
-            + p.international.anchor_boost * len(self.model.commitments_made)
-        )
+        anchor = self.agenda_priority + self.inherited + self.model.international_pull()
         if self.model.law_in_force:
             anchor = max(anchor, p.law.priority_floor)
         self.model.state.anchor[self.index] = min(1.0, anchor)
@@ -112,14 +108,20 @@ class FederalAdministration(ActorAgent):
         self.budget = sum(lines.values())
 
     def learn_know_how(self) -> None:
-        """Federal know-how grows with effort: K += rate × priority × (1 − K).
+        """Federal know-how grows with the programme: K += rate × (programme / base) × (1 − K).
 
-        Know-how (teams, methods, relationships) raises the efficiency of federal
-        effort; what is not embedded in law or career units is lost at turnover
-        (see :meth:`succeed`).
+        Know-how (teams, methods, relationships) grows with the federal programme
+        actually funded (so a cut slows learning) and raises the efficiency of
+        federal effort; what is not embedded in law or career units is lost at
+        turnover (see :meth:`succeed`).
         """
-        rate = self.model.params.federal.learning_rate
-        self.model.federal_knowhow += rate * self.priority * (1.0 - self.model.federal_knowhow)
+        fed = self.model.params.federal
+        funded = (
+            min(1.0, self.lines["federal_program"] / fed.base_budget) if fed.base_budget else 0.0
+        )
+        self.model.federal_knowhow += (
+            fed.learning_rate * funded * (1.0 - self.model.federal_knowhow)
+        )
 
     def succeed(self, name: str, agenda_priority: float) -> FederalAdministration:
         """Leave office and create the successor administration (a new agent).
@@ -127,8 +129,9 @@ class FederalAdministration(ActorAgent):
         The successor inherits ``inheritance × priority × (1 − branding_penalty)``:
         a new government rebrands or drops its predecessor's flagship programmes
         (partisan branding penalty). Federal know-how not embedded in law or the
-        bureaucracy is lost: K ← K × embedded share (× 1 when a law is in force
-        raises the embedded share to at least the law's priority floor).
+        bureaucracy is lost: K ← K × e, with e = ``turnover.embedded_share``, or
+        ``law.embedded_share`` if that is larger and a law is in force (a law
+        creates mandates and units that outlive the administration).
 
         Args:
             name: The successor's name.
@@ -143,7 +146,7 @@ class FederalAdministration(ActorAgent):
         inherited = tp.inheritance * self.priority * (1.0 - tp.branding_penalty)
         embedded = tp.embedded_share
         if m.law_in_force:
-            embedded = max(embedded, m.params.law.priority_floor)
+            embedded = max(embedded, m.params.law.embedded_share)
         m.federal_knowhow *= embedded
         successor = FederalAdministration(
             m, self.index, self.node_id, name, agenda_priority, inherited=inherited

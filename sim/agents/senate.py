@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.agents.base import ActorAgent
 
 
@@ -60,9 +62,11 @@ class Senate(ActorAgent):
             self.pending = 0
 
     def hold_election(self) -> None:
-        """A new Senate: its commitment is partly renewed towards its anchor."""
-        st = self.model.state
-        renewal = self.model.config.shocks.elections.state_renewal
-        st.commitment[self.index] = (1 - renewal) * self.commitment + renewal * st.anchor[
-            self.index
-        ]
+        """A new legislature: its anchor is renewed and pending bills lapse.
+
+        The anchor moves by ``shocks.elections.renewal`` towards a fresh draw
+        (``ContinuityModel.renew_anchors``); bills not passed by the outgoing
+        legislature are dropped (the end of a legislature clears its backlog).
+        """
+        self.model.renew_anchors(np.array([self.index]))
+        self.pending = 0
