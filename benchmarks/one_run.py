@@ -37,7 +37,9 @@ def main() -> None:
             ),
             repeat=3,
         )
-    print(f"default Mexico run, in process after import : {in_process * 1000:8.1f} ms (median of 20)")
+    print(
+        f"default Mexico run, in process after import : {in_process * 1000:8.1f} ms (median of 20)"
+    )
     print(f"compose + validate the config               : {compose * 1000:8.1f} ms (median of 5)")
     print(f"'continuity run' end to end (with figure)   : {cli:8.2f} s  (median of 3)")
 

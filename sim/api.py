@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from sim.config import Config, validate
-from sim.errors import ConfigError, InputError
+from sim.errors import ConfigError, InputError, NetworkFileError
 
 CONF_DIR = Path(os.environ.get("CONTINUITY_CONF", Path(__file__).resolve().parents[1] / "conf"))
 """The Hydra config directory (``conf/`` at the project root)."""
@@ -108,8 +108,20 @@ def compose(overrides: list[str] | None = None) -> dict[str, Any]:
 
     Raises:
         ConfigError: If Hydra cannot compose it (unknown group option, bad
-            override syntax, a key that does not exist without ``+``).
+            override syntax, a key that does not exist without ``+``); every
+            such override is reported, not only the first.
+    """
+    data, problems = compose_collect(overrides)
+    if problems:
+        raise ConfigError(problems)
+    return data
 
+
+def compose_collect(overrides: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Compose, dropping each override Hydra rejects and recording why.
+
+    Returns:
+        The config composed from the acceptable overrides, and the problems.
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -117,15 +129,59 @@ def compose(overrides: list[str] | None = None) -> dict[str, Any]:
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    overrides = [o for o in (overrides or []) if not o.startswith("hydra.")]
-    try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            cfg = hydra_compose(config_name="config", overrides=overrides)
-            data = OmegaConf.to_container(cfg, resolve=True)
-    except (HydraException, OmegaConfBaseException, ValueError) as exc:
-        raise ConfigError(_hydra_message(exc)) from None
+    remaining, problems = _parseable([o for o in (overrides or []) if not o.startswith("hydra.")])
+    for _ in range(len(remaining) + 1):
+        try:
+            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+                cfg = hydra_compose(config_name="config", overrides=remaining)
+                data = OmegaConf.to_container(cfg, resolve=True)
+            break
+        except (HydraException, OmegaConfBaseException, ValueError) as exc:
+            problems.extend(_hydra_message(exc))
+            culprit = _culprit(str(exc), remaining)
+            if culprit is None:
+                raise ConfigError(problems) from None
+            remaining.remove(culprit)
     data.pop("hydra", None)
-    return data
+    return data, problems
+
+
+def _parseable(overrides: list[str]) -> tuple[list[str], list[str]]:
+    """Split overrides into those Hydra can parse and a problem line for each other one."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    good, problems = [], []
+    for o in overrides:
+        try:
+            parser.parse_overrides([o])
+        except HydraException:
+            problems.append(
+                f"{o!r}: cannot be read as key=value "
+                "(lists are written [a,b], strings with spaces need quotes)"
+            )
+        else:
+            good.append(o)
+    return good, problems
+
+
+def _override_key(override: str) -> str:
+    return override.split("=", 1)[0].lstrip("+~")
+
+
+def _culprit(text: str, overrides: list[str]) -> str | None:
+    """The override a Hydra error is about, if it can be told."""
+    found = re.search(r"Could not override '([^']+)'", text) or re.search(
+        r"Could not find '([^'/]+)/", text
+    )
+    for o in overrides:
+        if found and _override_key(o) == found.group(1):
+            return o
+    for o in overrides:
+        if f"'{o}'" in text:
+            return o
+    return None
 
 
 def _hydra_message(exc: Exception) -> list[str]:
@@ -172,12 +228,26 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
         InputError: Every problem found, before any work starts.
 
     """
-    data = compose(overrides)
+    data, problems = compose_collect(overrides)
     if seed is not None:
         data["seed"] = seed
-    cfg = validate(data)
+    try:
+        cfg = validate(data)
+    except ConfigError as exc:
+        raise ConfigError(problems + exc.problems) from None
+    if problems:
+        raise ConfigError(problems)
     preflight(cfg)
     return cfg
+
+
+def _name_network_key(cfg: Config, problem: str) -> str:
+    """Prefix a network-file problem with the config key that named the file."""
+    for key in ("nodes", "edges"):
+        path = getattr(cfg.network, key)
+        if path and problem.startswith(str(path)):
+            return f"network.{key}: {problem}"
+    return problem
 
 
 def preflight(cfg: Config) -> None:
@@ -193,7 +263,10 @@ def preflight(cfg: Config) -> None:
     from sim.dates import parse_month
     from sim.model import build_network, coalition_node_ids, founding_months
 
-    network = build_network(cfg, np.random.default_rng(cfg.seed))
+    try:
+        network = build_network(cfg, np.random.default_rng(cfg.seed))
+    except NetworkFileError as exc:
+        raise NetworkFileError([_name_network_key(cfg, p) for p in exc.problems]) from None
     founding_months(
         cfg.scenario.coalitions,
         coalition_node_ids(network),

@@ -350,6 +350,10 @@ class Config:
 def validate(data: dict[str, Any]) -> Config:
     """Validate a plain config dict (e.g. a composed Hydra config) as a whole.
 
+    Field problems (types, ranges, unknown keys) and cross-field problems (dates
+    in the horizon and in order, shares summing to one, ...) are collected
+    together; a cross-field rule is skipped only when its own inputs are invalid.
+
     Args:
         data: The config as nested dicts and lists (``hydra`` key excluded).
 
@@ -358,127 +362,176 @@ def validate(data: dict[str, Any]) -> Config:
 
     Raises:
         ConfigError: Listing every problem found, one plain line each.
-
     """
     problems: list[str] = []
     cfg = build(Config, data, "", problems)
-    if not problems:
+    if cfg is not None:
         check(cfg, problems)
     if problems:
         raise ConfigError(problems)
     return cfg
 
 
+def _month(value: Any) -> int | None:
+    """A ``YYYY-MM`` value as a month number, or None when it is not a valid date."""
+    try:
+        return parse_month(value)
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def check(cfg: Config, problems: list[str]) -> None:
     """Cross-field rules: dates in the horizon and in order, shares, weights."""
     sc = cfg.scenario
-    start, end = parse_month(sc.start), parse_month(sc.end)
+    start, end = _month(sc.start), _month(sc.end)
+    if start is None or end is None:
+        return
     horizon = f"the horizon {sc.start}..{sc.end}"
     if end < start:
         problems.append(f"scenario.end: {sc.end!r} is before scenario.start {sc.start!r}")
         return
 
-    def in_horizon(key: str, value: str | None) -> None:
-        if value is not None and not start <= parse_month(value) <= end:
+    def in_horizon(key: str, value: Any) -> None:
+        month = _month(value) if value is not None else None
+        if month is not None and not start <= month <= end:
             problems.append(f"{key}: {value!r} is outside {horizon}")
 
     in_horizon("scenario.strategy_launch", sc.strategy_launch)
     in_horizon("scenario.reference_date", sc.reference_date)
-    if not sc.administrations:
+    if isinstance(sc.administrations, list) and not sc.administrations:
         problems.append("scenario.administrations: at least one administration is required")
-    for i, c in enumerate(sc.coalitions):
-        in_horizon(f"scenario.coalitions[{i}].founded", c.founded)
-    for i, e in enumerate(sc.international_opportunities):
-        in_horizon(f"scenario.international_opportunities[{i}].date", e.date)
+    for i, c in enumerate(_items(sc.coalitions)):
+        in_horizon(f"scenario.coalitions[{i}].founded", getattr(c, "founded", None))
+    for i, e in enumerate(_items(sc.international_opportunities)):
+        in_horizon(f"scenario.international_opportunities[{i}].date", getattr(e, "date", None))
 
-    t = cfg.shocks.turnover
-    if t.mode == "dates":
-        months = [parse_month(d) for d in t.dates]
-        for i, d in enumerate(t.dates):
+    _check_shocks(cfg, start, end, in_horizon, problems)
+    _check_params(cfg, problems)
+    _check_network(cfg, problems)
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _check_shocks(cfg: Config, start: int, end: int, in_horizon, problems: list[str]) -> None:
+    sc, sh = cfg.scenario, cfg.shocks
+    t = sh.turnover
+    if t is not None and t.mode == "dates":
+        months = [_month(d) for d in _items(t.dates)]
+        for i, d in enumerate(_items(t.dates)):
             in_horizon(f"shocks.turnover.dates[{i}]", d)
-            if parse_month(d) == start:
+            if months[i] == start:
                 problems.append(
                     f"shocks.turnover.dates[{i}]: {d!r} is the scenario start; the first "
                     "administration is in office then (turnovers must come after it)"
                 )
-        if months != sorted(months) or len(set(months)) != len(months):
+        valid = [m for m in months if m is not None]
+        if len(valid) == len(months) and (valid != sorted(valid) or len(set(valid)) != len(valid)):
             problems.append(f"shocks.turnover.dates: {t.dates} must be strictly increasing dates")
-    if t.mode == "term":
+    if t is not None and t.mode == "term":
         in_horizon("shocks.turnover.first", t.first)
-
-    cut = cfg.shocks.funding_cut
-    if cut.start != "with_turnover":
-        try:
-            in_horizon("shocks.funding_cut.start", cut.start)
-        except ValueError:
+        if _month(t.first) == start:
             problems.append(
-                f"shocks.funding_cut.start: {cut.start!r} is not a date; "
-                "use YYYY-MM or 'with_turnover'"
+                f"shocks.turnover.first: {t.first!r} is the scenario start; the first "
+                "administration is in office then (turnovers must come after it)"
             )
-        else:
-            if cut.duration_months is not None:
-                stop = parse_month(cut.start) + cut.duration_months - 1
-                if stop > end:
-                    problems.append(
-                        f"shocks.funding_cut.duration_months: the cut would end "
-                        f"{format_month(stop)}, after scenario.end {sc.end}"
-                    )
-    in_horizon("shocks.abolition.dpa", cfg.shocks.abolition.dpa)
-    in_horizon("shocks.abolition.ai_offices", cfg.shocks.abolition.ai_offices)
-    for i, d in enumerate(cfg.shocks.elections.senate):
-        in_horizon(f"shocks.elections.senate[{i}]", d)
 
-    for key in cfg.params.commitment.susceptibility:
-        if key not in ACTOR_KEYS:
+    cut = sh.funding_cut
+    if cut is not None and cut.start != "with_turnover":
+        begin = _month(cut.start)
+        in_horizon("shocks.funding_cut.start", cut.start)
+        if begin is not None and isinstance(cut.duration_months, int):
+            stop = begin + cut.duration_months - 1
+            if stop > end:
+                problems.append(
+                    f"shocks.funding_cut.duration_months: the cut would end "
+                    f"{format_month(stop)}, after scenario.end {sc.end}"
+                )
+    if sh.abolition is not None:
+        in_horizon("shocks.abolition.dpa", sh.abolition.dpa)
+        in_horizon("shocks.abolition.ai_offices", sh.abolition.ai_offices)
+    if sh.elections is not None:
+        for i, d in enumerate(_items(sh.elections.senate)):
+            in_horizon(f"shocks.elections.senate[{i}]", d)
+
+
+def _check_params(cfg: Config, problems: list[str]) -> None:
+    sus = cfg.params.commitment.susceptibility
+    if isinstance(sus, dict):
+        for key in sus:
+            if key not in ACTOR_KEYS:
+                problems.append(
+                    f"params.commitment.susceptibility.{key}: unknown actor type; "
+                    f"allowed: {', '.join(ACTOR_KEYS)}"
+                )
+        missing = set(ACTOR_KEYS) - set(sus)
+        if missing:
             problems.append(
-                f"params.commitment.susceptibility.{key}: unknown actor type; "
-                f"allowed: {', '.join(ACTOR_KEYS)}"
+                f"params.commitment.susceptibility: missing actor types {', '.join(sorted(missing))}"
             )
-    missing = set(ACTOR_KEYS) - set(cfg.params.commitment.susceptibility)
-    if missing:
-        problems.append(
-            f"params.commitment.susceptibility: missing actor types {', '.join(sorted(missing))}"
-        )
     weights = cfg.params.momentum.pillar_weights
-    for key, row in weights.items():
-        name = f"params.momentum.pillar_weights.{key}"
-        if key not in EFFORT_KEYS:
+    if isinstance(weights, dict):
+        for key, row in weights.items():
+            name = f"params.momentum.pillar_weights.{key}"
+            if key not in EFFORT_KEYS:
+                problems.append(
+                    f"{name}: not an actor type that exerts effort; allowed: {', '.join(EFFORT_KEYS)}"
+                )
+            elif not isinstance(row, list) or not all(_number(w) for w in row):
+                continue  # reported by the field check
+            elif len(row) != len(PILLARS):
+                problems.append(
+                    f"{name}: {row} needs {len(PILLARS)} weights, one per pillar "
+                    f"({', '.join(PILLARS)})"
+                )
+            elif sum(row) <= 0:
+                problems.append(f"{name}: {row} must have a positive sum")
+        missing = set(EFFORT_KEYS) - set(weights)
+        if missing:
             problems.append(
-                f"{name}: not an actor type that exerts effort; allowed: {', '.join(EFFORT_KEYS)}"
+                f"params.momentum.pillar_weights: missing actor types {', '.join(sorted(missing))}"
             )
-        elif len(row) != len(PILLARS):
+    fed = cfg.params.federal
+    if _number(fed.state_transfer_share) and _number(fed.coalition_grant_share):
+        total = fed.state_transfer_share + fed.coalition_grant_share
+        if total > 1:
             problems.append(
-                f"{name}: {row} needs {len(PILLARS)} weights, one per pillar ({', '.join(PILLARS)})"
+                f"params.federal: state_transfer_share + coalition_grant_share = {total:g}; "
+                "must be at most 1"
             )
-        elif sum(row) <= 0:
-            problems.append(f"{name}: {row} must have a positive sum")
-    missing = set(EFFORT_KEYS) - set(weights)
-    if missing:
-        problems.append(
-            f"params.momentum.pillar_weights: missing actor types {', '.join(sorted(missing))}"
-        )
+
+
+def _check_network(cfg: Config, problems: list[str]) -> None:
     net = cfg.network
     if net.kind == "synthetic":
         allowed = ("company", "organization", "international")
-        for key in net.mix:
+        mix = net.mix if isinstance(net.mix, dict) else {}
+        for key in mix:
             if key not in allowed:
                 problems.append(
                     f"network.mix.{key}: not a mixable actor type; allowed: {', '.join(allowed)}"
                 )
-        total = sum(net.mix.values())
-        if abs(total - 1.0) > 1e-6:
-            problems.append(f"network.mix: shares sum to {total:g}; they must sum to 1")
-        singles = 3 + net.n_states + net.n_coalitions
-        if net.n_agents < singles:
-            problems.append(
-                f"network.n_agents: {net.n_agents} is too small; at least {singles} "
-                "(administration, senate, DPA, states and coalitions)"
-            )
+        if mix and all(_number(v) for v in mix.values()):
+            total = sum(mix.values())
+            if abs(total - 1.0) > 1e-6:
+                problems.append(f"network.mix: shares sum to {total:g}; they must sum to 1")
+        counts = (net.n_agents, net.n_states, net.n_coalitions)
+        if all(isinstance(v, int) for v in counts):
+            singles = 3 + net.n_states + net.n_coalitions
+            if net.n_agents < singles:
+                problems.append(
+                    f"network.n_agents: {net.n_agents} is too small; at least {singles} "
+                    "(administration, senate, DPA, states and coalitions)"
+                )
+            elif _number(net.mean_degree) and net.mean_degree > net.n_agents - 1:
+                problems.append(
+                    f"network.mean_degree: {net.mean_degree:g} is more than a network of "
+                    f"{net.n_agents} agents allows; at most {net.n_agents - 1}"
+                )
     if net.kind == "file" and not net.nodes:
         problems.append("network.nodes: a path to a GraphML or CSV node file is required")
-    fed = cfg.params.federal
-    if fed.state_transfer_share + fed.coalition_grant_share > 1:
-        problems.append(
-            "params.federal: state_transfer_share + coalition_grant_share = "
-            f"{fed.state_transfer_share + fed.coalition_grant_share:g}; must be at most 1"
-        )

@@ -102,6 +102,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         deg = np.asarray(adj.sum(axis=1)).ravel()
         self.degree = np.where(deg > 0, deg, 1.0)
         self.weights = influence_weights(adj)
+        self.detached = np.zeros(adj.shape[0], dtype=bool)
 
         self.seat = int(st.of_type("administration")[0])
         self.state_idx = st.of_type("state")
@@ -162,13 +163,13 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.founders = self._founders_by_coalition()
 
     def _founders_by_coalition(self) -> dict[str, np.ndarray]:
-        """Founding members of each coalition: flagged nodes tied to its node."""
+        """Founding members of each coalition: flagged organisations/companies tied to it."""
         flagged = self.network.nodes["founding_member"].to_numpy(dtype=bool)
         out = {}
         for c in self.coalitions:
             adj = self.adjacency
             ties = adj.indices[adj.indptr[c.index] : adj.indptr[c.index + 1]]
-            out[c.node_id] = ties[flagged[ties]]
+            out[c.node_id] = ties[flagged[ties] & self.recruitable[ties]]
         return out
 
     # ------------------------------------------------------------------ schedule
@@ -245,9 +246,8 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
     def detach(self, index: int) -> None:
         """Remove an actor's influence on others' commitment (e.g. an abolished institution)."""
-        keep = np.ones(self.adjacency.shape[0])
-        keep[index] = 0.0
-        mask = sp.diags(keep)
+        self.detached[index] = True
+        mask = sp.diags((~self.detached).astype(float))
         self.weights = influence_weights(sp.csr_matrix(mask @ self.adjacency @ mask))
 
     def cut_fraction(self, budget: str) -> float:

@@ -72,13 +72,13 @@ def build(cls: type, data: Any, path: str, problems: list[str]) -> Any:
         problems: Where each problem is appended as one plain line.
 
     Returns:
-        The dataclass instance (with defaults where values were invalid), or
-        ``None`` when ``data`` is not even a mapping.
+        The dataclass instance; where ``data`` is not a mapping, the defaults
+        (so that later cross-field checks can still run).
 
     """
     if not isinstance(data, dict):
         problems.append(f"{path or 'config'}: expected a mapping, got {_show(data)}")
-        return None
+        return cls()
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     hints = typing.get_type_hints(cls)
     for key in data:
@@ -168,6 +168,15 @@ def _scalar(tp: Any, value: Any, key: str, meta: Any, problems: list[str]) -> An
         if not isinstance(value, str):
             problems.append(f"{key}: expected a string, got {_show(value)}")
             return value
+        alternatives = meta.get("date_or", ())
+        if alternatives and value not in alternatives:
+            try:
+                parse_month(value)
+            except ValueError:
+                problems.append(
+                    f"{key}: {_show(value)} is not a date; use YYYY-MM or "
+                    + " or ".join(repr(a) for a in alternatives)
+                )
         if meta.get("date"):
             try:
                 parse_month(value)
