@@ -1,0 +1,228 @@
+"""The default Mexico stakeholder network: the seeds' named actors and ties plus generated ones.
+
+Use it through :func:`sim.networks.mexico_network`, which imports this module lazily.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from sim.errors import NetworkFileError
+from sim.networks import (
+    AUTOMATABLE_JOBS_BY_SECTOR,
+    COMMITMENT_BETA,
+    NODE_COLUMNS,
+    RESOURCE_RANGE,
+    StakeholderNetwork,
+    _check_int,
+    _largest_remainder,
+    build_nodes_frame,
+    load_network,
+    symmetric_adjacency,
+)
+
+# Company commitment ~ Beta by sector (assumption): the five high-automation traditional sectors
+# low (mean 0.2), ICT and finance high (mean 0.5), the other three in between (mean 0.3).
+SECTOR_COMMITMENT_BETA: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(
+        ["manufacturing", "construction", "wholesale_retail", "agriculture", "accommodation_food"],
+        (2.0, 8.0),
+    ),
+    **dict.fromkeys(["education", "arts_entertainment", "management_self_employed"], (3.0, 7.0)),
+    **dict.fromkeys(["information_communication", "financial"], (5.0, 5.0)),
+}
+
+MEXICO_DATA = "data/mexico"
+MEXICO_HUBS: tuple[str, ...] = ("cminds", "unam", "canieti", "ia2030mx")
+
+
+def _mexico_file(name: str) -> Path:
+    return Path(str(resources.files("sim").joinpath(f"{MEXICO_DATA}/{name}")))
+
+
+def _check_mexico_ties(path: Path) -> None:
+    """Mexico-specific checks on top of the loader's: weights in (0, 1] and a citation each."""
+    ties = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = []
+    for line, row in enumerate(ties.itertuples(index=False), start=2):
+        weight = pd.to_numeric(row.weight, errors="coerce")
+        if not 0 < weight <= 1:
+            problems.append(f"{path}: line {line}: weight {row.weight!r} (allowed: (0, 1])")
+        if not row.citation.strip():
+            problems.append(f"{path}: line {line}: empty citation (every tie needs one)")
+    if problems:
+        raise NetworkFileError(problems)
+
+
+def _company_block(rng: np.random.Generator, companies: int) -> dict[str, np.ndarray]:
+    """Draw the companies by sector: 1 per sector plus the rest by seed 002 Table 1."""
+    sectors = list(AUTOMATABLE_JOBS_BY_SECTOR)
+    jobs = np.array(list(AUTOMATABLE_JOBS_BY_SECTOR.values()), dtype=np.float64)
+    per_sector = 1 + _largest_remainder(companies - len(sectors), jobs)
+    sector = np.repeat(np.array(sectors, dtype=object), per_sector)
+    a, b = np.array([SECTOR_COMMITMENT_BETA[s] for s in sectors]).T
+    code = np.repeat(np.arange(len(sectors)), per_sector)
+    commitment = rng.beta(a[code], b[code])
+    # Resources grow with the sector's size (sqrt of its share of automatable jobs), jittered.
+    base = 0.05 + 0.45 * np.sqrt(jobs / jobs.max())
+    resources_ = np.clip(base[code] * rng.lognormal(0.0, 0.25, companies), 0.05, 0.5)
+    return {"sector": sector, "commitment": commitment, "resources": resources_}
+
+
+def mexico_network(
+    rng: np.random.Generator, organizations_pool: int = 240, companies: int = 60
+) -> StakeholderNetwork:
+    """Build the default Mexico stakeholder network.
+
+    The named actors and ties come from ``sim/data/mexico/actors.csv`` and ``ties.csv`` (each row
+    cites seed 000, seed 002 or a named public source; validated like :func:`load_network`).
+    Then, with ``rng``:
+
+    * ``companies`` companies over the 10 sectors of seed 002 Table 1, one per sector plus the
+      rest in proportion to automatable jobs (largest remainder), so manufacturing is largest.
+      Commitment ~ Beta(2, 8) in the five high-automation traditional sectors, Beta(3, 7) in
+      education, arts and management, Beta(5, 5) in ICT and finance (assumption: the sectors that
+      build or buy AI care most); resources ``0.05 + 0.45 * sqrt(jobs / max jobs)`` jittered
+      (lognormal, sigma 0.25), clipped to [0.05, 0.5].
+    * ``organizations_pool`` organisations (universities, civil society, startups): the
+      population the coalition recruits from -- it grew from 10 to more than 110 members
+      (seed 002) and its 2020 agenda involved 400+ actors (seed 000). Commitment ~ Beta(3, 4),
+      resources uniform in [0.05, 0.3].
+    * Ties: each generated actor ties to 2-4 other generated actors (70 % of them of its own
+      type: homophily), weight U(0.1, 0.5); with probability 0.3 also to one hub (C Minds, UNAM,
+      CANIETI, IA2030Mx or a random state), weight U(0.2, 0.6). Each state ties to ``federal``
+      (0.3) and to 2-3 random other states, U(0.2, 0.5). Any component left apart from
+      ``federal`` is joined to a random hub with weight 0.2, so the graph is connected.
+      Repeated ties keep their largest weight (a named tie is never weakened).
+
+    Args:
+        rng: The random generator; the only source of randomness.
+        organizations_pool: Number of generated organisations (>= 0).
+        companies: Number of generated companies (>= 10: one per sector at least).
+
+    Returns:
+        The network: named actors first (``federal`` is index 0), then companies, then
+        organisations.
+
+    Raises:
+        ConfigError: ``network.organizations_pool`` or ``network.companies`` out of range.
+        NetworkFileError: The packaged data files are malformed.
+
+    """
+    organizations_pool = _check_int("network.organizations_pool", organizations_pool, 0)
+    companies = _check_int("network.companies", companies, len(AUTOMATABLE_JOBS_BY_SECTOR))
+    actors_path, ties_path = _mexico_file("actors.csv"), _mexico_file("ties.csv")
+    named = load_network(actors_path, ties_path)
+    _check_mexico_ties(ties_path)
+    generated = _mexico_generated_nodes(rng, companies, organizations_pool)
+    nodes = build_nodes_frame(
+        {c: np.concatenate([named.nodes[c].to_numpy(object), generated[c]]) for c in NODE_COLUMNS}
+    )
+    index = {node_id: i for i, node_id in enumerate(named.nodes["id"])}
+    upper = sparse.triu(named.adjacency, k=1).tocoo()
+    ties = [(upper.row, upper.col, upper.data)]
+    ties += _mexico_generated_ties(
+        rng,
+        states=np.flatnonzero(nodes["type"].to_numpy() == "state"),
+        federal=index["federal"],
+        hubs=np.array([index[h] for h in MEXICO_HUBS]),
+        companies=np.arange(named.n, named.n + companies),
+        organizations=np.arange(named.n + companies, len(nodes)),
+    )
+    adjacency = _adjacency_from_ties(len(nodes), ties)
+    n_comp, labels = connected_components(adjacency, directed=False)
+    if n_comp > 1:  # join every component apart from federal's to a random hub
+        loose = [c for c in range(n_comp) if c != labels[index["federal"]]]
+        members = np.array([rng.choice(np.flatnonzero(labels == c)) for c in loose])
+        hubs = np.array([index[h] for h in MEXICO_HUBS])[rng.integers(0, 4, len(loose))]
+        ties.append((members, hubs, np.full(len(loose), 0.2)))
+        adjacency = _adjacency_from_ties(len(nodes), ties)
+    return StakeholderNetwork(nodes, adjacency)
+
+
+def _adjacency_from_ties(n: int, ties: list[tuple]) -> sparse.csr_matrix:
+    src, dst, weight = (np.concatenate([np.asarray(t[i]) for t in ties]) for i in range(3))
+    return symmetric_adjacency(n, src, dst, weight)
+
+
+def _mexico_generated_nodes(
+    rng: np.random.Generator, companies: int, organizations: int
+) -> dict[str, np.ndarray]:
+    """Columns of the generated companies (by sector) and organisations (recruitment pool)."""
+    block = _company_block(rng, companies)
+    width = max(3, len(str(max(companies, organizations))))
+    company_source = "generated: companies by sector in proportion to automatable jobs (seed 002)"
+    org_source = (
+        "generated: coalition recruitment pool (10 to 110+ members, seed 002; "
+        "400+ actors in the 2020 agenda, seed 000)"
+    )
+    return {
+        "id": np.array(
+            [f"company_{k + 1:0{width}d}" for k in range(companies)]
+            + [f"org_{k + 1:0{width}d}" for k in range(organizations)],
+            dtype=object,
+        ),
+        "type": np.array(["company"] * companies + ["organization"] * organizations, object),
+        "name": np.array(
+            [f"Company {k + 1} ({s})" for k, s in enumerate(block["sector"])]
+            + [f"Organization {k + 1}" for k in range(organizations)],
+            dtype=object,
+        ),
+        "sector": np.concatenate([block["sector"], np.full(organizations, "", object)]),
+        "founding_member": np.zeros(companies + organizations, dtype=bool),
+        "commitment": np.concatenate(
+            [block["commitment"], rng.beta(*COMMITMENT_BETA["organization"], organizations)]
+        ),
+        "resources": np.concatenate(
+            [block["resources"], rng.uniform(*RESOURCE_RANGE["organization"], organizations)]
+        ),
+        "source": np.array([company_source] * companies + [org_source] * organizations, object),
+    }
+
+
+def _mexico_generated_ties(
+    rng: np.random.Generator,
+    states: np.ndarray,
+    federal: int,
+    hubs: np.ndarray,
+    companies: np.ndarray,
+    organizations: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Draw the ties of states and generated actors (rules in :func:`mexico_network`)."""
+    ties = [(states, np.full(states.size, federal), np.full(states.size, 0.3))]
+    if states.size > 1:
+        own = np.repeat(np.arange(states.size), rng.integers(2, 4, states.size))
+        partner = _other_in_block(rng, own, states.size)
+        ties.append((states[own], states[partner], rng.uniform(0.2, 0.5, own.size)))
+    for same, other in ((companies, organizations), (organizations, companies)):
+        if same.size == 0:
+            continue
+        pos = np.repeat(np.arange(same.size), rng.integers(2, 5, same.size))
+        use_same = (rng.random(pos.size) < 0.7) | (other.size == 0)
+        use_same &= same.size > 1
+        partner = np.full(pos.size, -1, np.int64)
+        partner[use_same] = same[_other_in_block(rng, pos[use_same], same.size)]
+        if other.size:
+            partner[~use_same] = other[rng.integers(0, other.size, int((~use_same).sum()))]
+        weight = rng.uniform(0.1, 0.5, pos.size)
+        keep = partner >= 0
+        ties.append((same[pos][keep], partner[keep], weight[keep]))
+        has_hub = rng.random(same.size) < 0.3
+        choice = rng.integers(0, hubs.size + 1, same.size)  # the last choice: a random state
+        random_state = states[rng.integers(0, states.size, same.size)]
+        hub = np.where(choice < hubs.size, hubs[np.minimum(choice, hubs.size - 1)], random_state)
+        weight = rng.uniform(0.2, 0.6, same.size)
+        ties.append((same[has_hub], hub[has_hub], weight[has_hub]))
+    return ties
+
+
+def _other_in_block(rng: np.random.Generator, own: np.ndarray, size: int) -> np.ndarray:
+    """For each position in ``own`` draw a uniformly random other position in ``range(size)``."""
+    draw = rng.integers(0, max(size - 1, 1), own.size)
+    return draw + (draw >= own)
