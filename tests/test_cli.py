@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from expected_outputs import AGENT_CLASSES, REQUIRED_COLUMNS, SUMMARY_KEYS
 
 import sim
 
@@ -23,56 +24,7 @@ _BIN = Path(sys.executable).with_name("continuity")
 CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 RESULT_FILES = ("timeseries.parquet", "summary.json", "momentum.png")
 
-TIMESERIES_COLUMNS = [
-    "date",
-    "step",
-    "momentum",
-    "momentum_governance",
-    "momentum_research",
-    "momentum_skills",
-    "momentum_data",
-    "momentum_ethics",
-    "federal_priority",
-    "federal_budget",
-    "contribution_federal",
-    "contribution_states",
-    "contribution_senate",
-    "contribution_coalitions",
-    "contribution_dpa",
-    "contribution_companies",
-    "contribution_organizations",
-    "coalition_members",
-    "states_with_ai_office",
-    "law_in_force",
-    "dpa_active",
-    "funding_federal",
-    "funding_own",
-    "funding_private",
-    "funding_international",
-    "administration",
-]
-SUMMARY_KEYS = [
-    "seed",
-    "scenario",
-    "continuity_index",
-    "min_momentum_after_turnover",
-    "months_to_recover",
-    "survived",
-    "nonstate_share",
-    "coalition_members_final",
-    "law_passed_date",
-    "agents_by_type",
-    "turnovers",
-]
-AGENT_CLASSES = [
-    "FederalAdministration",
-    "State",
-    "Senate",
-    "Coalition",
-    "DataProtectionAuthority",
-    "Company",
-    "Organization",
-]
+TIMESERIES_COLUMNS = REQUIRED_COLUMNS
 
 # A short horizon (2017-01..2020-06: one turnover, one Senate election, every international
 # opportunity of the scenario) without the figure.

@@ -8,41 +8,14 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from expected_outputs import AGENT_CLASSES as EXPECTED_AGENT_CLASSES
+from expected_outputs import REQUIRED_COLUMNS
+from expected_outputs import SUMMARY_KEYS as EXPECTED_SUMMARY_KEYS
 
 import sim
 from sim.agents import FederalAdministration
 from sim.dates import month_range, parse_month
 from sim.model import ContinuityModel
-
-REQUIRED_COLUMNS = [
-    "date",
-    "step",
-    "momentum",
-    "momentum_governance",
-    "momentum_research",
-    "momentum_skills",
-    "momentum_data",
-    "momentum_ethics",
-    "federal_priority",
-    "federal_budget",
-    "contribution_federal",
-    "contribution_states",
-    "contribution_senate",
-    "contribution_coalitions",
-    "contribution_dpa",
-    "contribution_companies",
-    "contribution_organizations",
-    "coalition_members",
-    "states_with_ai_office",
-    "law_in_force",
-    "dpa_active",
-    "funding_federal",
-    "funding_own",
-    "funding_private",
-    "funding_international",
-    "administration",
-]
-"""The monthly columns the ODD and the brief (§3, Outputs) require, in order."""
 
 DIAGNOSTIC_COLUMNS = {
     "federal_effort",
@@ -54,28 +27,8 @@ DIAGNOSTIC_COLUMNS = {
 }
 """The diagnostic columns docs/ODD.md §4.11 lists besides the required ones (for the patterns)."""
 
-SUMMARY_KEYS = {
-    "seed",
-    "scenario",
-    "continuity_index",
-    "min_momentum_after_turnover",
-    "months_to_recover",
-    "survived",
-    "nonstate_share",
-    "coalition_members_final",
-    "law_passed_date",
-    "agents_by_type",
-    "turnovers",
-}
-AGENT_CLASSES = {
-    "FederalAdministration",
-    "State",
-    "Senate",
-    "Coalition",
-    "DataProtectionAuthority",
-    "Company",
-    "Organization",
-}
+SUMMARY_KEYS = set(EXPECTED_SUMMARY_KEYS)
+AGENT_CLASSES = set(EXPECTED_AGENT_CLASSES)
 ADMINISTRATIONS = ["Peña Nieto (2012-2018)", "López Obrador (2018-2024)", "Sheinbaum (2024-2030)"]
 
 

@@ -1,0 +1,53 @@
+"""What the issue and docs/ODD.md require of a run's outputs (shared by the tests)."""
+
+REQUIRED_COLUMNS = [
+    "date",
+    "step",
+    "momentum",
+    "momentum_governance",
+    "momentum_research",
+    "momentum_skills",
+    "momentum_data",
+    "momentum_ethics",
+    "federal_priority",
+    "federal_budget",
+    "contribution_federal",
+    "contribution_states",
+    "contribution_senate",
+    "contribution_coalitions",
+    "contribution_dpa",
+    "contribution_companies",
+    "contribution_organizations",
+    "coalition_members",
+    "states_with_ai_office",
+    "law_in_force",
+    "dpa_active",
+    "funding_federal",
+    "funding_own",
+    "funding_private",
+    "funding_international",
+    "administration",
+]
+SUMMARY_KEYS = [
+    "seed",
+    "scenario",
+    "continuity_index",
+    "min_momentum_after_turnover",
+    "months_to_recover",
+    "survived",
+    "nonstate_share",
+    "coalition_members_final",
+    "law_passed_date",
+    "agents_by_type",
+    "turnovers",
+]
+AGENT_CLASSES = [
+    "FederalAdministration",
+    "State",
+    "Senate",
+    "Coalition",
+    "DataProtectionAuthority",
+    "Company",
+    "Organization",
+]
+"""The monthly columns, in order, and the summary keys and agent classes a run must have."""
