@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.state import SOURCES, TYPE_CODE
-
-_FEDERAL, _OWN, _PRIVATE, _INTL = range(len(SOURCES))
+from sim.state import FEDERAL, INTERNATIONAL, OWN, PRIVATE
 
 
 class VectorisedRules:
@@ -52,22 +50,22 @@ class VectorisedRules:
         st, adm = self.state, self.administration
         f = st.funding
         f[:] = 0.0
-        f[:, _OWN] = st.resources
-        f[self.seat, _OWN] = 0.0
-        f[self.seat, _FEDERAL] = adm.lines["federal_program"]
+        f[:, OWN] = st.resources
+        f[self.seat, OWN] = 0.0
+        f[self.seat, FEDERAL] = adm.lines["federal_program"]
         s = self.state_idx
         if s.size:
-            f[s, _OWN] += self.params.states.office_budget * st.ai_office[s]
+            f[s, OWN] += self.params.states.office_budget * st.ai_office[s]
             weight = st.commitment[s]
             total = weight.sum()
             if total > 0:
-                f[s, _FEDERAL] = adm.lines["state_transfers"] * weight / total
+                f[s, FEDERAL] = adm.lines["state_transfers"] * weight / total
         for dpa in self.dpas:
             if dpa.alive:
-                f[dpa.index, _INTL] = (
+                f[dpa.index, INTERNATIONAL] = (
                     self.params.dpa.international_grant * self.intl_share[dpa.index]
                 )
-        f[self.coalition_nodes, _OWN] = 0.0
+        f[self.coalition_nodes, OWN] = 0.0
 
     def invest_companies(self) -> None:
         """Companies invest in AI in response to momentum and regulatory clarity.
@@ -93,13 +91,13 @@ class VectorisedRules:
         invest = st.resources[i] * st.commitment[i] * drive
         member = st.coalition[i]
         given = np.where(member >= 0, invest * cp.coalition_share, 0.0)
-        st.funding[i, _OWN] = 0.0
-        st.funding[i, _PRIVATE] = invest - given
+        st.funding[i, OWN] = 0.0
+        st.funding[i, PRIVATE] = invest - given
         if self.coalitions:
             pooled = np.bincount(
                 member[member >= 0], weights=given[member >= 0], minlength=len(self.coalitions)
             )
-            st.funding[self.coalition_nodes, _PRIVATE] = pooled
+            st.funding[self.coalition_nodes, PRIVATE] = pooled
 
     def open_state_offices(self) -> None:
         """States open AI offices by own initiative and by imitating peer states.
@@ -213,6 +211,3 @@ class VectorisedRules:
         if pool == 0:
             return 0.0
         return float(np.count_nonzero(self.state.coalition >= 0)) / pool
-
-
-TYPE_ORDER = sorted(TYPE_CODE, key=TYPE_CODE.get)

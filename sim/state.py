@@ -19,8 +19,8 @@ SOURCES = ("federal", "own", "private", "international")
 TYPE_CODE = {name: code for code, name in enumerate(ACTOR_KEYS)}
 """Actor type name → small integer code used in :attr:`ActorState.type_code`."""
 
-NON_STATE = ("coalition", "company", "organization", "international")
-"""Actor types that are not government: they make up the non-state share."""
+FEDERAL, OWN, PRIVATE, INTERNATIONAL = range(len(SOURCES))
+"""Column of each funding source in :attr:`ActorState.funding`."""
 
 
 @dataclass

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import ActorAgent
-from sim.state import SOURCES
+from sim.state import FEDERAL, INTERNATIONAL, OWN
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import ContinuityModel
-
-_FEDERAL, _OWN, _PRIVATE, _INTL = (SOURCES.index(s) for s in SOURCES)
 
 
 class Coalition(ActorAgent):
@@ -122,9 +120,11 @@ class Coalition(ActorAgent):
         m, st = self.model, self.model.state
         members = self.members
         row = st.funding[self.index]
-        dues = m.params.coalition.dues_share * st.funding[members, _OWN]
-        st.funding[members, _OWN] -= dues
-        row[_OWN] = float(dues.sum())
-        row[_FEDERAL] = m.coalition_grant_each()
-        row[_INTL] = m.params.international.coalition_grant * m.international_ties[self.index]
+        dues = m.params.coalition.dues_share * st.funding[members, OWN]
+        st.funding[members, OWN] -= dues
+        row[OWN] = float(dues.sum())
+        row[FEDERAL] = m.coalition_grant_each()
+        row[INTERNATIONAL] = (
+            m.params.international.coalition_grant * m.international_ties[self.index]
+        )
         self.pooled = float(row.sum())

@@ -93,17 +93,10 @@ class FederalAdministration(ActorAgent):
         if m.law_in_force:
             floor = m.params.law.budget_floor * fed.base_budget
             total = sum(lines.values())
-            if total < floor:
-                scale = floor / total if total > 0 else 0.0
-                lines = (
-                    {k: v * scale for k, v in lines.items()}
-                    if total > 0
-                    else {
-                        "federal_program": floor,
-                        "state_transfers": 0.0,
-                        "coalition_grants": 0.0,
-                    }
-                )
+            if 0 < total < floor:
+                lines = {k: v * floor / total for k, v in lines.items()}
+            elif total == 0 < floor:
+                lines = dict.fromkeys(lines, 0.0) | {"federal_program": floor}
         self.lines = lines
         self.budget = sum(lines.values())
 
