@@ -90,6 +90,7 @@ class ScenarioConfig:
     end: str = _date("2030-12")
     strategy_launch: str = _date("2018-03")
     reference_date: str = _date("2018-12")
+    law_enacted: str | None = _date(None)
     administrations: list[AdministrationSpec] = field(default_factory=list)
     coalitions: list[CoalitionSpec] = field(default_factory=list)
     international_opportunities: list[EventSpec] = field(default_factory=list)
@@ -402,6 +403,7 @@ def check(cfg: Config, problems: list[str]) -> None:
 
     in_horizon("scenario.strategy_launch", sc.strategy_launch)
     in_horizon("scenario.reference_date", sc.reference_date)
+    in_horizon("scenario.law_enacted", sc.law_enacted)
     if isinstance(sc.administrations, list) and not sc.administrations:
         problems.append("scenario.administrations: at least one administration is required")
     for i, c in enumerate(_items(sc.coalitions)):

@@ -210,8 +210,10 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
     # ------------------------------------------------------------------ shocks
     def apply_shocks(self) -> None:
-        """Apply this month's shocks: turnover, abolitions, elections."""
+        """Apply this month's shocks and events: turnover, abolitions, elections, a dated law."""
         month, cal = self.month, self.calendar
+        if month == cal.law_enacted and not self.law_in_force:
+            self.enact_law()
         if cal.is_turnover(month, self.rng):
             self.turn_over()
         if month == cal.dpa_abolition:

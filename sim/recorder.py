@@ -30,7 +30,8 @@ NUMERIC_COLUMNS = (
     + [f"momentum_{p}" for p in PILLARS]
     + ["federal_priority", "federal_budget", "federal_effort", "federal_knowhow"]
     + [f"contribution_{k}" for k in CONTRIBUTIONS]
-    + ["coalition_members", "states_with_ai_office", "law_in_force", "dpa_active"]
+    + ["coalition_members", "states_with_ai_office", "states_ever_ai_office"]
+    + ["law_in_force", "dpa_active"]
     + [f"funding_{s}" for s in SOURCES]
     + ["senate_support", "bills_introduced", "dpa_guidance", "international_commitments"]
 )
@@ -79,6 +80,7 @@ class Recorder:
             d[f"contribution_{col}"][k] = m.momentum_by_type[self._type_pos[kind]]
         d["coalition_members"][k] = np.count_nonzero(st.coalition >= 0)
         d["states_with_ai_office"][k] = np.count_nonzero(st.ai_office)
+        d["states_ever_ai_office"][k] = np.count_nonzero(st.office_opened)
         d["law_in_force"][k] = m.law_in_force
         d["dpa_active"][k] = any(dpa.alive for dpa in m.dpas)
         totals = st.funding.sum(axis=0)

@@ -116,6 +116,7 @@ class VectorisedRules:
         hazard = sp.initiative_rate * st.commitment[s] + sp.imitation_rate * exposure
         draws = self.rng.random(s.size)
         st.ai_office[s] = office | (draws < 1.0 - np.exp(-hazard))
+        st.office_opened[s] |= st.ai_office[s]
 
     def hold_state_elections(self) -> None:
         """States with an election this month renew their government.

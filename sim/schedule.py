@@ -32,6 +32,7 @@ class Schedule:
     cut_start: int | None
     cut_duration: int | None
     dpa_abolition: int | None
+    law_enacted: int | None
     offices_abolition: int | None
     senate_elections: set[int]
     state_cycle: int
@@ -66,6 +67,7 @@ class Schedule:
             cut_start=None if cut.start == "with_turnover" else parse_month(cut.start),
             cut_duration=cut.duration_months,
             dpa_abolition=_month_or_none(sh.abolition.dpa),
+            law_enacted=_month_or_none(sc.law_enacted),
             offices_abolition=_month_or_none(sh.abolition.ai_offices),
             senate_elections={parse_month(d) for d in sh.elections.senate},
             state_cycle=sh.elections.state_cycle_months,

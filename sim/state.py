@@ -38,6 +38,7 @@ class ActorState:
         coalition: Index (into the model's coalition list) of the coalition the
             actor belongs to, or -1.
         ai_office: Whether a state has an active AI office/hub.
+        office_opened: Whether a state has ever opened an AI office/hub.
 
     """
 
@@ -50,6 +51,7 @@ class ActorState:
     effort: np.ndarray
     coalition: np.ndarray
     ai_office: np.ndarray
+    office_opened: np.ndarray
 
     @classmethod
     def empty(cls, types: np.ndarray) -> ActorState:
@@ -65,6 +67,7 @@ class ActorState:
             effort=np.zeros(n),
             coalition=np.full(n, -1, dtype=np.int32),
             ai_office=np.zeros(n, dtype=bool),
+            office_opened=np.zeros(n, dtype=bool),
         )
 
     def of_type(self, name: str) -> np.ndarray:

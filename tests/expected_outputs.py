@@ -20,6 +20,7 @@ REQUIRED_COLUMNS = [
     "contribution_organizations",
     "coalition_members",
     "states_with_ai_office",
+    "states_ever_ai_office",
     "law_in_force",
     "dpa_active",
     "funding_federal",
