@@ -12,6 +12,12 @@ Commands:
                   continuity run network=synthetic network.n_agents=10000
                   continuity run hydra.run.dir=out/mexico
   run --help  every config group and key with its default
+  validate  the Mexico scenario over many seeds: share of seeds in which each pattern of BRIEF §4
+            holds, counterfactuals against the baseline; exit 1 if a pattern holds in < 80 %
+            e.g.  continuity validate                      (50 seeds, all counterfactuals)
+                  continuity validate seeds=10 jobs=2 out=out/validate
+                  continuity validate counterfactuals=[no_coalition,deep_cut]
+  validate --help  its arguments
 
 Configuration lives in conf/ (see docs/ODD.md and README.md).
 """
@@ -46,7 +52,23 @@ def run_command(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": run_command}
+def validate_command(args: list[str]) -> int:
+    """``continuity validate``: check every argument, run all seeds, print and write the tables."""
+    from experiments import validate
+    from sim.errors import InputError
+
+    if {"--help", "-h"}.intersection(args):
+        print(validate.USAGE)
+        return 0
+    try:
+        result = validate.run_validation(validate.parse_args(args))
+    except InputError as exc:
+        return _fail("validate", exc.problems)
+    print(validate.format_text(result))
+    return result.exit_code
+
+
+COMMANDS = {"run": run_command, "validate": validate_command}
 
 
 def main(argv: list[str] | None = None) -> int:

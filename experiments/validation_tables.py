@@ -1,0 +1,295 @@
+"""The tables of ``continuity validate``: pattern shares, paired counterfactual differences.
+
+Counterfactuals are compared with the baseline run on the same seed (common random numbers):
+per seed, difference = counterfactual − baseline; over seeds, the mean difference with a 95 %
+Student-t interval (n − 1 degrees of freedom). Seeds where either run has no value of the metric
+(e.g. a null continuity index) are left out of that metric's comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.patterns import PATTERNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from experiments.validate import Validation
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Which way a counterfactual should move which metric, and whether BRIEF §4 requires it."""
+
+    metric: str
+    direction: Literal["lower", "higher"]
+    in_brief: bool = True
+
+
+COUNTERFACTUALS: dict[str, Expectation] = {
+    "no_coalition": Expectation("momentum_2024", "lower"),
+    "law_before_turnover": Expectation("continuity_index", "higher"),
+    "deep_cut": Expectation("continuity_index", "lower"),
+    "no_turnover": Expectation("continuity_index", "higher", in_brief=False),
+}
+"""The counterfactuals of ``conf/counterfactual/`` and their expected direction (BRIEF §4;
+``no_turnover`` is shown for reference). Only the patterns decide the exit code."""
+
+BASELINE = "baseline"
+"""The variant name of the scenario without a counterfactual."""
+
+METRICS = ("momentum_2024", "continuity_index")
+"""The metrics compared between counterfactual and baseline."""
+
+_FORMATS = {"momentum_2024": ".1f", "continuity_index": ".3f"}
+
+
+def mean_interval(values: Sequence[float] | np.ndarray, level: float = 0.95) -> tuple[float, ...]:
+    """Mean with a Student-t confidence interval.
+
+    Args:
+        values: The sample (NaN entries are dropped).
+        level: Confidence level of the two-sided interval.
+
+    Returns:
+        ``(mean, low, high)``; the interval is NaN with fewer than two values, all three are NaN
+        with none.
+
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = x.size
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = float(x.mean())
+    if n == 1:
+        return (mean, math.nan, math.nan)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    return (mean, mean - half, mean + half)
+
+
+def pattern_table(pattern_runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Share of seeds in which each pattern holds.
+
+    Args:
+        pattern_runs: One row per seed × pattern: ``seed``, ``pattern``, ``held``.
+        threshold: The share every pattern must reach.
+
+    Returns:
+        One row per pattern of :data:`~experiments.patterns.PATTERNS`, in order: ``number``,
+        ``name``, ``text``, ``held`` (seeds), ``n`` (seeds), ``share``, ``passed``.
+
+    """
+    rows = []
+    for p in PATTERNS:
+        held = pattern_runs.loc[pattern_runs["pattern"] == p.name, "held"]
+        n, k = len(held), int(held.sum())
+        share = k / n if n else math.nan
+        passed = bool(n and share >= threshold - 1e-12)
+        rows.append(
+            {"number": p.number, "name": p.name, "text": p.text, "held": k, "n": n}
+            | {"share": share, "passed": passed}
+        )
+    return pd.DataFrame(rows)
+
+
+def compare(runs: pd.DataFrame, counterfactuals: Sequence[str], baseline: str) -> pd.DataFrame:
+    """Paired differences counterfactual − baseline of each metric, by seed.
+
+    Args:
+        runs: One row per variant × seed with the :data:`METRICS`.
+        counterfactuals: The counterfactual variants to compare, in order.
+        baseline: The baseline's variant name.
+
+    Returns:
+        One row per counterfactual × metric: ``counterfactual``, ``metric``, ``baseline_mean``,
+        ``counterfactual_mean``, ``difference`` (mean paired difference), ``ci_low``,
+        ``ci_high`` (95 %), ``n`` (seeds paired), ``expected`` (``lower``/``higher`` for the
+        metric the counterfactual is about, else missing) and ``holds`` (the interval lies
+        entirely on the expected side of zero; missing where nothing is expected).
+
+    """
+    base = runs[runs["variant"] == baseline].set_index("seed")
+    rows = []
+    for name in counterfactuals:
+        other = runs[runs["variant"] == name].set_index("seed")
+        expectation = COUNTERFACTUALS.get(name)
+        for metric in METRICS:
+            diff = (other[metric] - base[metric]).dropna()
+            mean, low, high = mean_interval(diff.to_numpy())
+            expected = (
+                expectation.direction if expectation and expectation.metric == metric else None
+            )
+            holds = None
+            if expected is not None:
+                holds = bool(high < 0) if expected == "lower" else bool(low > 0)
+            rows.append(
+                {
+                    "counterfactual": name,
+                    "metric": metric,
+                    "baseline_mean": _mean(base[metric]),
+                    "counterfactual_mean": _mean(other[metric]),
+                    "difference": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": len(diff),
+                    "expected": expected,
+                    "holds": holds,
+                }
+            )
+    columns = ["counterfactual", "metric", "baseline_mean", "counterfactual_mean", "difference"]
+    columns += ["ci_low", "ci_high", "n", "expected", "holds"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _mean(values: pd.Series) -> float:
+    x = values.to_numpy(dtype=float)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
+
+
+# --------------------------------------------------------------------------- rendering
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def _number(value: float, fmt: str) -> str:
+    return "n/a" if not np.isfinite(value) else format(value, fmt).replace("-", "−")
+
+
+def _interval(row: pd.Series, metric: str) -> str:
+    fmt = _FORMATS.get(metric, ".3g")
+    low, high = row["ci_low"], row["ci_high"]
+    band = f"[{_number(low, fmt)}, {_number(high, fmt)}]" if np.isfinite(low) else "[n/a]"
+    return f"{_number(row['difference'], fmt)} {band}"
+
+
+def pattern_rows(v: Validation) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the pattern table, as text cells."""
+    header = ["#", "pattern (BRIEF §4)", "holds in", "share", f"≥ {_pct(v.options.threshold)}"]
+    rows = [
+        [str(r.number), r.text, f"{r.held}/{r.n}", f"{r.share:.2f}", "pass" if r.passed else "FAIL"]
+        for r in v.patterns.itertuples()
+    ]
+    return header, rows
+
+
+def counterfactual_rows(v: Validation) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the counterfactual table, as text cells."""
+    header = ["counterfactual", "expected", *(f"Δ {m} [95 % CI]" for m in METRICS), "as expected"]
+    rows = []
+    for name in v.options.counterfactuals:
+        part = v.comparisons[v.comparisons["counterfactual"] == name].set_index("metric")
+        expectation = COUNTERFACTUALS.get(name)
+        expected, verdict = "—", "—"
+        if expectation is not None:
+            mark = "" if expectation.in_brief else " †"
+            expected = f"{expectation.metric} {expectation.direction}{mark}"
+            verdict = "yes" if part.loc[expectation.metric, "holds"] else "no"
+        cells = [_interval(part.loc[m], m) for m in METRICS]
+        rows.append([name, expected, *cells, verdict])
+    return header, rows
+
+
+def baseline_line(v: Validation) -> str:
+    """The baseline means of the metrics, for scale."""
+    base = v.runs[v.runs["variant"] == BASELINE]
+    parts = [f"{m} {_number(_mean(base[m]), _FORMATS[m])}" for m in METRICS]
+    return f"Baseline means over {len(base)} seeds: " + ", ".join(parts)
+
+
+def verdict(v: Validation) -> str:
+    """One line: do all patterns reach the threshold, and how many counterfactuals move as expected."""
+    failed = v.failed
+    if failed.empty:
+        line = (
+            f"PASS: all {len(v.patterns)} patterns hold in ≥ {_pct(v.options.threshold)} of seeds"
+        )
+    else:
+        names = ", ".join(f"{r.number} ({r.name})" for r in failed.itertuples())
+        line = f"FAIL: patterns {names} hold in fewer than {_pct(v.options.threshold)} of seeds"
+    judged = v.comparisons.dropna(subset=["expected"])
+    if len(judged):
+        line += f"; counterfactuals as expected: {int(judged['holds'].sum())} of {len(judged)}"
+    return line + "."
+
+
+def _footnotes(v: Validation) -> list[str]:
+    notes = [
+        "Δ = counterfactual − baseline on the same seed: mean over seeds, 95 % t-interval.",
+        "momentum_2024 = mean monthly total momentum over 2024; continuity_index = M(T0+24)/M(T0−1).",
+        "as expected = the interval lies entirely on the expected side of zero.",
+    ]
+    if any(
+        not COUNTERFACTUALS[n].in_brief for n in v.options.counterfactuals if n in COUNTERFACTUALS
+    ):
+        notes.append("† shown for reference; not a requirement of BRIEF §4.")
+    return notes
+
+
+def _aligned(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        out = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(out).rstrip()
+
+    return [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def _seeds(v: Validation) -> str:
+    seeds = v.options.seed_list
+    return f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]})"
+
+
+def format_text(v: Validation) -> str:
+    """The terminal report: both tables aligned, the verdict and the output directory."""
+    lines = [f"Continuity validation — Mexico scenario, {_seeds(v)}, T0 {v.t0}", ""]
+    header, rows = pattern_rows(v)
+    lines += ["Patterns (share of seeds in which each holds)", *_aligned(header, rows, {0, 2, 3})]
+    if v.options.counterfactuals:
+        header, rows = counterfactual_rows(v)
+        lines += ["", "Counterfactuals against the baseline (paired by seed)"]
+        lines += [*_aligned(header, rows, {2, 3}), baseline_line(v), *_footnotes(v)]
+    lines += ["", verdict(v), f"Results in {v.options.out}: {', '.join(p.name for p in v.files)}"]
+    return "\n".join(lines)
+
+
+def _markdown(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    rule = ["---:" if i in right else "---" for i in range(len(header))]
+    return ["| " + " | ".join(cells) + " |" for cells in (header, rule, *rows)]
+
+
+def format_markdown(v: Validation) -> str:
+    """``validation.md``: settings, both tables, the figure and the verdict."""
+    overrides = ", ".join(f"`{o}`" for o in v.options.overrides) or "none"
+    lines = [
+        "# Validation of the Mexico scenario",
+        "",
+        f"- Seeds: {_seeds(v)}, the same for every variant (common random numbers)",
+        f"- Config overrides (every variant): {overrides}",
+        f"- Counterfactuals: {', '.join(v.options.counterfactuals) or 'none'}",
+        f"- Threshold: every pattern in ≥ {_pct(v.options.threshold)} of seeds; T0 = {v.t0}",
+        "",
+        "## Patterns (BRIEF §4)",
+        "",
+    ]
+    header, rows = pattern_rows(v)
+    lines += _markdown(header, rows, {0, 2, 3})
+    if v.options.counterfactuals:
+        header, rows = counterfactual_rows(v)
+        lines += ["", "## Counterfactuals against the baseline", ""]
+        lines += [*_markdown(header, rows, {2, 3}), "", baseline_line(v) + ".", ""]
+        lines += [f"{n}  " for n in _footnotes(v)]
+    lines += ["", "![Momentum: baseline and counterfactuals](validation.png)", ""]
+    lines += [f"**Verdict:** {verdict(v)}", ""]
+    return "\n".join(lines)
