@@ -107,11 +107,20 @@ def nonstate_majority(r: Run) -> bool:
 
 
 def state_offices(r: Run) -> bool:
-    """6. ≥ 1 state with an office in 2024-12; fewer than a third ever opened one by 2024-12."""
+    """6. Offices active ≥ 24 consecutive months in 2019–2024; < 1/3 of states ever opened one."""
     n_states = int(r.summary.get("agents_by_type", {}).get("State", 32))
-    active = r.at("states_with_ai_office", END_2024) >= 1
+    active = r.window("states_with_ai_office", FROM_2019, END_2024) >= 1
     ever = r.at("states_ever_ai_office", END_2024)
-    return bool(active and 3 * ever < n_states)
+    return bool(longest_run(active) >= 24 and 3 * ever < n_states)
+
+
+def longest_run(flags: np.ndarray) -> int:
+    """Length of the longest run of consecutive ``True`` values."""
+    best = current = 0
+    for flag in flags:
+        current = current + 1 if flag else 0
+        best = max(best, current)
+    return best
 
 
 def senate_without_law(r: Run) -> bool:
@@ -166,7 +175,10 @@ PATTERNS: tuple[Pattern, ...] = (
         coalition_growth,
     ),
     Pattern(
-        5, "nonstate_majority", "non-state actors carry most momentum from 2019 on", nonstate_majority
+        5,
+        "nonstate_majority",
+        "non-state actors carry most momentum from 2019 on",
+        nonstate_majority,
     ),
     Pattern(
         6,

@@ -273,6 +273,17 @@ def preflight(cfg: Config) -> None:
         strict=True,
         start=parse_month(cfg.scenario.start),
     )
+    nodes = network.nodes
+    states = set(nodes.loc[nodes["type"] == "state", "id"])
+    unknown = sorted(set(cfg.shocks.elections.state_calendar) - states)
+    if unknown:
+        raise ConfigError(
+            [
+                f"shocks.elections.state_calendar.{k}: not a state node of the network "
+                f"(e.g. {', '.join(sorted(states)[:3]) or 'no states'})"
+                for k in unknown
+            ]
+        )
 
 
 def run(cfg: Config, keep_model: bool = True) -> Result:

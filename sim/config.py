@@ -152,9 +152,9 @@ class ElectionsShock:
 
     senate: list[str] = _dates(["2018-07", "2024-06"])
     state_cycle_months: int = _i(72, 0)
+    state_calendar: dict[str, str] = field(default_factory=dict, metadata={"date": True})
     renewal: float = _p(0.5)
-    fresh_alpha: float = _f(2.0, 0.01)
-    fresh_beta: float = _f(5.0, 0.01)
+    fresh_concentration: float = _f(7.0, 0.01)
 
 
 @dataclass
@@ -175,7 +175,7 @@ class CommitmentParams:
     susceptibility: dict[str, float] = _by_type(
         administration=0.1,
         state=0.3,
-        senate=0.4,
+        senate=0.2,
         coalition=0.1,
         dpa=0.2,
         company=0.4,
@@ -189,7 +189,7 @@ class CommitmentParams:
 class MomentumParams:
     """Effort → momentum stock per pillar."""
 
-    decay: float = _p(0.04)
+    decay: float = _p(0.08)
     efficiency: float = _f(1.0)
     pillar_weights: dict[str, list[float]] = field(
         default_factory=lambda: {
@@ -209,7 +209,8 @@ class MomentumParams:
 class FederalParams:
     """The federal administration's priority, budget and know-how."""
 
-    base_budget: float = _f(20.0)
+    base_budget: float = _f(25.0)
+    budget_adjust: float = _p(0.05)
     adjust_rate: float = _p(0.15)
     learning_rate: float = _p(0.03)
     state_transfer_share: float = _p(0.1)
@@ -231,13 +232,14 @@ class TurnoverParams:
 class CoalitionParams:
     """Coalition recruitment and funding."""
 
-    recruit_rate: float = _p(0.08)
-    outreach_rate: float = _p(0.01)
+    recruit_rate: float = _p(0.5)
+    outreach_rate: float = _p(0.35)
+    join_threshold: float = _p(0.4)
     leave_rate: float = _p(0.01)
     dues_share: float = _p(0.1)
     outreach_cost: float = _f(2.0, 0.001)
     coordination_gain: float = _f(1.5)
-    nonmember_engagement: float = _p(0.1)
+    nonmember_engagement: float = _p(0.5)
 
 
 @dataclass
@@ -255,7 +257,8 @@ class CompanyParams:
 class StateParams:
     """State AI offices: own initiative, imitation, closure at elections."""
 
-    initiative_rate: float = _p(0.002)
+    initiative_rate: float = _p(0.3)
+    initiative_threshold: float = _p(0.4)
     imitation_rate: float = _p(0.02)
     office_budget: float = _f(0.5)
     close_at_election: float = _p(0.5)
@@ -266,16 +269,17 @@ class StateParams:
 class SenateParams:
     """Senate bills and passage."""
 
-    bill_rate: float = _f(0.1)
-    passage_rate: float = _p(0.005)
-    coalition_lobbying: float = _f(0.5)
+    bill_rate: float = _f(0.4)
+    passage_rate: float = _p(0.003)
+    base_support: float = _f(0.2)
+    coalition_lobbying: float = _f(8.0)
 
 
 @dataclass
 class DpaParams:
     """DPA guidance on AI."""
 
-    guidance_rate: float = _p(0.08)
+    guidance_rate: float = _p(0.1)
     network_boost: float = _f(0.5)
     international_grant: float = _f(0.2)
 
@@ -284,7 +288,7 @@ class DpaParams:
 class InternationalParams:
     """International commitments as anchors."""
 
-    join_base: float = _p(0.6)
+    join_base: float = _p(0.93)
     anchor_boost: float = _p(0.05)
     coalition_grant: float = _f(0.3)
     half_life_months: float = _f(36.0, 0.001)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
 
 from sim.errors import NetworkFileError
@@ -68,7 +68,8 @@ def _company_block(rng: np.random.Generator, companies: int) -> dict[str, np.nda
     sector = np.repeat(np.array(sectors, dtype=object), per_sector)
     a, b = np.array([SECTOR_COMMITMENT_BETA[s] for s in sectors]).T
     code = np.repeat(np.arange(len(sectors)), per_sector)
-    commitment = rng.beta(a[code], b[code])
+    strata = np.concatenate([stratified_uniform(rng, k) for k in per_sector])
+    commitment = stats.beta.ppf(strata, a[code], b[code])
     # Resources grow with the sector's size (sqrt of its share of automatable jobs), jittered.
     base = 0.05 + 0.45 * np.sqrt(jobs / jobs.max())
     resources_ = np.clip(base[code] * rng.lognormal(0.0, 0.25, companies), 0.05, 0.5)
@@ -86,7 +87,7 @@ def mexico_network(
 
     * ``companies`` companies over the 10 sectors of seed 002 Table 1, one per sector plus the
       rest in proportion to automatable jobs (largest remainder), so manufacturing is largest.
-      Commitment ~ Beta(2, 8) in the five high-automation traditional sectors, Beta(3, 7) in
+      Commitment (a stratified sample, see :func:`stratified_uniform`) ~ Beta(2, 8) in the five high-automation traditional sectors, Beta(3, 7) in
       education, arts and management, Beta(5, 5) in ICT and finance (assumption: the sectors that
       build or buy AI care most); resources ``0.05 + 0.45 * sqrt(jobs / max jobs)`` jittered
       (lognormal, sigma 0.25), clipped to [0.05, 0.5].
@@ -156,6 +157,8 @@ def _mexico_generated_nodes(
 ) -> dict[str, np.ndarray]:
     """Columns of the generated companies (by sector) and organisations (recruitment pool)."""
     block = _company_block(rng, companies)
+    low, high = RESOURCE_RANGE["organization"]
+    org_resources = stratified_uniform(rng, organizations)
     width = max(3, len(str(max(companies, organizations))))
     company_source = "generated: companies by sector in proportion to automatable jobs (seed 002)"
     org_source = (
@@ -177,11 +180,14 @@ def _mexico_generated_nodes(
         "sector": np.concatenate([block["sector"], np.full(organizations, "", object)]),
         "founding_member": np.zeros(companies + organizations, dtype=bool),
         "commitment": np.concatenate(
-            [block["commitment"], rng.beta(*COMMITMENT_BETA["organization"], organizations)]
+            [
+                block["commitment"],
+                stats.beta.ppf(
+                    stratified_uniform(rng, organizations), *COMMITMENT_BETA["organization"]
+                ),
+            ]
         ),
-        "resources": np.concatenate(
-            [block["resources"], rng.uniform(*RESOURCE_RANGE["organization"], organizations)]
-        ),
+        "resources": np.concatenate([block["resources"], low + (high - low) * org_resources]),
         "source": np.array([company_source] * companies + [org_source] * organizations, object),
     }
 
@@ -226,3 +232,14 @@ def _other_in_block(rng: np.random.Generator, own: np.ndarray, size: int) -> np.
     """For each position in ``own`` draw a uniformly random other position in ``range(size)``."""
     draw = rng.integers(0, max(size - 1, 1), own.size)
     return draw + (draw >= own)
+
+
+def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` draws in (0, 1), one in each stratum ``[k/n, (k+1)/n)``, in random order.
+
+    Generated actors' commitments and resources are stratified samples of their
+    distributions (inverse CDF of these draws): the composition of the pool is the
+    same in every seed up to jitter within strata, so seeds vary who is tied to
+    whom and the stochastic processes, not how many committed actors exist.
+    """
+    return (rng.permutation(n) + rng.random(n)) / max(n, 1)

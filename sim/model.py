@@ -79,6 +79,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.momentum = np.zeros(len(PILLARS))
         self.momentum_by_type = np.zeros(len(ACTOR_KEYS))
         self.federal_knowhow = 0.0
+        self.appropriation: float | None = None
         self.law_in_force = False
         self.law_passed_month: int | None = None
         self.offices_abolished = False
@@ -117,13 +118,29 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.state_ties = sp.csr_matrix(adj[s][:, s])
         sdeg = np.asarray(self.state_ties.sum(axis=1)).ravel()
         self.state_degree = np.where(sdeg > 0, sdeg, 1.0)
-        self.state_offset = self.rng.integers(0, max(1, self.calendar.state_cycle), size=s.size)
+        self.state_offset = self._state_election_offsets()
         raw = self.params.momentum.pillar_weights
         matrix = np.zeros((len(ACTOR_KEYS), len(PILLARS)))
         for j, t in enumerate(ACTOR_KEYS):
             if t in raw:  # international bodies exert no effort and have no weights
                 matrix[j] = np.asarray(raw[t], dtype=float) / sum(raw[t])
         self.pillar_matrix = matrix
+
+    def _state_election_offsets(self) -> np.ndarray:
+        """Month of each state's election within the cycle: from the calendar, else at random.
+
+        ``shocks.elections.state_calendar`` maps a state's node id to the month of one
+        of its elections; states it does not list get a uniformly random month of the
+        cycle (drawn for every state, so listing one state does not shift the others).
+        """
+        cycle = max(1, self.calendar.state_cycle)
+        offsets = self.rng.integers(0, cycle, size=self.state_idx.size)
+        listed = self.config.shocks.elections.state_calendar
+        ids = self.network.nodes["id"].to_numpy()[self.state_idx]
+        for k, node_id in enumerate(ids):
+            if node_id in listed:
+                offsets[k] = (parse_month(listed[node_id]) - self.calendar.start) % cycle
+        return offsets
 
     def _init_agents(self, strict: bool) -> None:
         nodes = self.network.nodes
@@ -160,6 +177,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
                 self.senate = agent
             self.actors.append(agent)
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
+        self.base_anchor = self.state.anchor.copy()
         self.founders = self._founders_by_coalition()
 
     def _founders_by_coalition(self) -> dict[str, np.ndarray]:

@@ -102,10 +102,12 @@ class VectorisedRules:
     def open_state_offices(self) -> None:
         """States open AI offices by own initiative and by imitating peer states.
 
-        Hazard h_s = ι c_s + μ e_s, with e_s the weighted share of the state's ties
-        to other states that have an office (policy diffusion: Berry & Berry 1990,
-        APSR 84:395; Shipan & Volden 2008). Jalisco's AI office and hub (seed 002;
-        El Economista, 2019-11-21) is the case in point.
+        Hazard h_s = ι max(0, c_s − θ) / (1 − θ) + μ e_s: a state acts on its own only
+        when the strategy ranks above θ (``initiative_threshold``) in its government's
+        priorities, and e_s is the weighted share of its ties to other states that
+        have an office (policy diffusion: Berry & Berry 1990, APSR 84:395; Shipan &
+        Volden 2008). Jalisco's AI office and hub (seed 002; El Economista,
+        2019-11-21) is the case in point: one state acted while the rest did not.
         """
         st, sp = self.state, self.params.states
         s = self.state_idx
@@ -113,7 +115,9 @@ class VectorisedRules:
             return
         office = st.ai_office[s]
         exposure = (self.state_ties @ office.astype(float)) / self.state_degree
-        hazard = sp.initiative_rate * st.commitment[s] + sp.imitation_rate * exposure
+        theta = sp.initiative_threshold
+        keen = np.maximum(0.0, st.commitment[s] - theta) / (1.0 - theta) if theta < 1 else 0.0
+        hazard = sp.initiative_rate * keen + sp.imitation_rate * exposure
         draws = self.rng.random(s.size)
         st.ai_office[s] = office | (draws < 1.0 - np.exp(-hazard))
         st.office_opened[s] |= st.ai_office[s]
@@ -144,13 +148,18 @@ class VectorisedRules:
         Organisations and companies outside any coalition devote only
         ``nonmember_engagement`` of it to the strategy (joining is what turns
         interest into coordinated work: seed 002, lesson 2); states without an
-        AI office devote ``no_office_engagement`` of theirs. Federal effort is
+        AI office devote ``no_office_engagement`` of theirs. Federal effort is the
+        federal programme the bureaucracy executes (the administration's priority
+        acts through the appropriation and any cut: ``FederalAdministration.set_budget``),
         scaled by know-how (0.5 + 0.5 K); a coalition's pooled effort by its
         coordination gain; international bodies anchor and fund but do not
         exert effort themselves; an abolished DPA has no resources left.
         """
         st = self.state
         effort = st.commitment * st.funding.sum(axis=1)
+        effort[self.seat] = st.funding[
+            self.seat
+        ].sum()  # the administration acts through its budget
         i = self.company_idx
         effort[i] = st.funding[i].sum(axis=1)  # investment already scales with commitment
         outside = self.recruitable & (st.coalition < 0)
@@ -178,13 +187,18 @@ class VectorisedRules:
         self.momentum_by_type = (1.0 - decay) * self.momentum_by_type + eta * by_type
 
     def renew_anchors(self, idx: np.ndarray) -> None:
-        """New office-holders: anchors move by ``renewal`` towards fresh Beta draws.
+        """New office-holders: anchors move by ``renewal`` towards fresh draws.
 
-        a ← (1 − r) a + r · x, x ~ Beta(``fresh_alpha``, ``fresh_beta``): an elected
-        government brings its own predisposition towards the strategy.
+        a ← (1 − r) a + r · x, x ~ Beta(κ a₀, κ (1 − a₀)): an elected government
+        brings its own predisposition towards the strategy, drawn around the
+        body's structural one a₀ (its initial anchor: e.g. Jalisco's technology
+        ecosystem outlasts its governors) with concentration κ =
+        ``fresh_concentration`` (smaller κ, more varied newcomers).
         """
         el = self.config.shocks.elections
-        fresh = self.rng.beta(el.fresh_alpha, el.fresh_beta, size=idx.size)
+        base = np.clip(self.base_anchor[idx], 0.01, 0.99)
+        kappa = el.fresh_concentration
+        fresh = self.rng.beta(kappa * base, kappa * (1.0 - base))
         self.state.anchor[idx] = (1.0 - el.renewal) * self.state.anchor[idx] + el.renewal * fresh
 
     # --------------------------------------------------------------- helpers

@@ -172,12 +172,18 @@ CASES: dict[str, list[Change]] = {
         _budgets_without("coalition_grants"),
     ],
     "shocks.abolition.dpa": [Change("2019-06")],
+    "scenario.law_enacted": [Change("2018-06")],
     "shocks.abolition.ai_offices": [Change("2019-06", OFFICES)],
     "shocks.elections.senate": [
         Change(["2019-07"], label="first"),
         Change(["2018-07", "2025-06"], LONG, label="second"),
     ],
     "shocks.elections.state_cycle_months": [Change(24)],
+    # an election inside the short horizon (2017-01..2021-12) for every state of the calendar
+    **{
+        f"shocks.elections.state_calendar.{state}": [Change("2019-06")]
+        for state in compose([])["shocks"]["elections"]["state_calendar"]
+    },
     "params.commitment.susceptibility.international": [Change(0.5)],
     "params.federal.state_transfer_share": [Change(0.3)],
     "params.turnover.agenda_alpha": [Change(3.0, BEYOND_LIST)],
@@ -185,7 +191,7 @@ CASES: dict[str, list[Change]] = {
     # outreach is capped at full capacity (pooled >= cost): a larger cost makes it bind
     "params.coalition.outreach_cost": [Change(50.0)],
     "params.coalition.leave_rate": [Change(0.1)],
-    "params.states.initiative_rate": [Change(0.05)],
+    "params.states.initiative_rate": [Change(0.0)],
     "params.states.imitation_rate": [Change(0.5, OFFICES)],
     "params.states.office_budget": [Change(2.0, OFFICES)],
     "params.states.close_at_election": [Change(1.0, OFFICES)],
@@ -340,7 +346,7 @@ def test_every_schema_field_is_in_some_yaml():
     walked = set()
     for key in ALL_LEAVES:
         key = re.sub(r"\[\d+\]", "[]", key)
-        for mapping in ("network.mix", *BY_TYPE):
+        for mapping in ("network.mix", "shocks.elections.state_calendar", *BY_TYPE):
             if key.startswith(mapping + "."):
                 key = mapping
         walked.add(key)

@@ -177,7 +177,8 @@ def test_exert_effort_by_actor_type(make_model, tiny_network, idx):
     expected[idx(model, "org_b")] *= 0.1  # nonmember_engagement
     expected[company] *= 0.1
     expected[idx(model, "state_b")] *= 0.2  # no_office_engagement
-    expected[idx(model, "federal")] *= 0.5 + 0.5 * 0.4
+    federal = idx(model, "federal")  # the administration acts through its budget
+    expected[federal] = st.funding[federal].sum() * (0.5 + 0.5 * 0.4)
     expected[idx(model, "ia2030mx")] *= 1.5  # coordination_gain
     expected[idx(model, "oecd")] = 0.0
     model.exert_effort()
@@ -205,7 +206,7 @@ def test_exert_effort_parameters_scale(make_model, idx):
     assert st.effort[idx(model, "org_b")] == pytest.approx(0.5)
     assert st.effort[idx(model, "state_a")] == 0.0
     assert st.effort[idx(model, "ia2030mx")] == pytest.approx(3.0)
-    assert st.effort[idx(model, "federal")] == pytest.approx(1.0)
+    assert st.effort[idx(model, "federal")] == pytest.approx(2.0)  # its whole budget, full know-how
     assert st.effort[idx(model, "senate")] == pytest.approx(1.0)
 
 
@@ -702,6 +703,20 @@ def test_offices_by_initiative(make_model, idx):
     st.commitment[idx(model, "state_a")] = 0.0
     st.commitment[idx(model, "state_b")] = 0.5
     model.open_state_offices()
+    assert not st.ai_office[idx(model, "state_a")]
+    assert st.ai_office[idx(model, "state_b")]
+
+
+def test_no_initiative_below_the_threshold(make_model, idx):
+    model = make_model(
+        overrides=["params.states.imitation_rate=0", "params.states.initiative_threshold=0.6"]
+    )
+    model.params.states.initiative_rate = 1.0
+    st = model.state
+    st.commitment[idx(model, "state_a")] = 0.59
+    st.commitment[idx(model, "state_b")] = 1.0
+    for _ in range(50):
+        model.open_state_offices()
     assert not st.ai_office[idx(model, "state_a")]
     assert st.ai_office[idx(model, "state_b")]
 

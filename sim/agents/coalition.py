@@ -79,12 +79,15 @@ class Coalition(ActorAgent):
         """Non-members join with probability rising with exposure and commitment.
 
         For a non-member organisation or company *i* with commitment c_i,
-        p_i = 1 − exp(−c_i (r · e_i + o · u)), where e_i is the weighted share of
-        its ties that are members (social contagion over the network: Centola &
-        Macy 2007; coalition recruitment through networks: Diani 2015), r the
-        recruit rate, o the outreach rate and u = min(1, pooled / outreach_cost)
-        the coalition's outreach capacity (national consultations, events:
-        seed 002 reports a consultation reaching 1,500+ people).
+        p_i = 1 − exp(−κ_i (r · e_i + o · u)), with interest
+        κ_i = max(0, c_i − θ) / (1 − θ): only actors whose commitment exceeds the
+        join threshold θ consider joining (participation thresholds: Granovetter
+        1978, AJS 83:1420). e_i is the weighted share of its ties that are members
+        (social contagion over the network: Centola & Macy 2007; coalition
+        recruitment through networks: Diani 2015), r the recruit rate, o the
+        outreach rate and u = min(1, pooled / outreach_cost) the coalition's
+        outreach capacity (national consultations, events: seed 002 reports a
+        consultation reaching 1,500+ people).
         """
         m, st = self.model, self.model.state
         cp = m.params.coalition
@@ -92,7 +95,9 @@ class Coalition(ActorAgent):
         exposure = (m.adjacency @ is_member) / m.degree
         candidates = (st.coalition < 0) & m.recruitable
         outreach = min(1.0, self.pooled / cp.outreach_cost)
-        hazard = st.commitment * (cp.recruit_rate * exposure + cp.outreach_rate * outreach)
+        theta = cp.join_threshold
+        interest = np.maximum(0.0, st.commitment - theta) / (1.0 - theta) if theta < 1 else 0.0
+        hazard = interest * (cp.recruit_rate * exposure + cp.outreach_rate * outreach)
         draws = m.rng.random(len(st.commitment))
         joins = candidates & (draws < 1.0 - np.exp(-hazard))
         st.coalition[joins] = self.number

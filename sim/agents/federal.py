@@ -73,16 +73,24 @@ class FederalAdministration(ActorAgent):
         self.model.state.anchor[self.index] = min(1.0, anchor)
 
     def set_budget(self) -> None:
-        """Budget = base budget × priority, cut by any active funding cut.
+        """The appropriation moves towards base budget × priority; a cut takes its share at once.
 
-        A law in force keeps at least ``params.law.budget_floor`` of the base
-        budget whatever the priority or the cut (legal lock-in of an
-        appropriation). Split into the federal programme, transfers to states and
-        grants to coalitions; a cut applies to the lines it names.
+        A ← A + λ (B₀ · max(priority, law floor) − A), λ = ``federal.budget_adjust``:
+        budgets are incremental, so an appropriation follows a new priority over
+        budget cycles (Wildavsky 1964; Davis, Dempster & Wildavsky 1966, APSR 60:529),
+        while a cut is an explicit decision that applies at once to the lines it
+        names. The appropriation is split into the federal programme, transfers to
+        states and grants to coalitions. A law in force keeps at least
+        ``params.law.budget_floor`` of the base budget whatever the priority or the
+        cut (legal lock-in of an appropriation).
         """
         m = self.model
         fed = m.params.federal
-        budget = fed.base_budget * max(self.priority, self.model.law_floor_priority())
+        target = fed.base_budget * max(self.priority, m.law_floor_priority())
+        if m.appropriation is None:
+            m.appropriation = target
+        m.appropriation += fed.budget_adjust * (target - m.appropriation)
+        budget = m.appropriation
         lines = {
             "state_transfers": budget * fed.state_transfer_share,
             "coalition_grants": budget * fed.coalition_grant_share,

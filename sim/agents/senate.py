@@ -23,15 +23,19 @@ class Senate(ActorAgent):
 
     @property
     def support(self) -> float:
-        """Senate support = its commitment plus coalition lobbying, capped at 1.
+        """Support = commitment × (base + lobbying × coalition share), capped at 1.
 
-        Lobbying grows with the share of the recruitable population that is in a
-        coalition (seed 002: the coalition "is currently participating in
-        legislative initiatives").
+        Senators turn ``base_support`` of their commitment into legislative
+        activity on their own; coalition lobbying adds ``coalition_lobbying`` per
+        unit of the share of the recruitable population that is in a coalition
+        (seed 002: the coalition "is currently participating in legislative
+        initiatives").
         """
         m = self.model
-        lobby = m.params.senate.coalition_lobbying * m.coalition_share()
-        return min(1.0, self.commitment * (1.0 + lobby))
+        sp = m.params.senate
+        return min(
+            1.0, self.commitment * (sp.base_support + sp.coalition_lobbying * m.coalition_share())
+        )
 
     def step(self) -> None:
         """Monthly rules: introduce bills, then vote on pending ones."""
@@ -45,19 +49,21 @@ class Senate(ActorAgent):
         self.pending += k
 
     def vote_on_bills(self) -> None:
-        """Each pending bill passes with probability ``passage_rate × support × priority``.
+        """With bills pending, a law passes this month with p = ``passage_rate × support × priority``.
 
         A law needs both the chamber and the executive's majority behind it: in
         Mexico the governing coalition controls the legislative agenda, so
         passage scales with the federal priority too (many AI bills 2020–24, none
-        passed: later public reporting, BRIEF §2). Passage locks in the law.
+        passed: later public reporting, BRIEF §2). Pending bills are competing
+        drafts of one law, so their number does not multiply the chance: it
+        takes one decision to legislate. Passage locks in the law.
         """
         m = self.model
         if m.law_in_force or self.pending == 0:
             return
         fed = m.administration.priority
         p = m.params.senate.passage_rate * self.support * fed
-        if m.rng.random() < 1.0 - (1.0 - p) ** self.pending:
+        if m.rng.random() < p:
             m.enact_law()
             self.pending = 0
 
