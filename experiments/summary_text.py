@@ -28,6 +28,8 @@ def format_summary(result: Result, files: list[Path] | None = None) -> str:
         else "no funding cut"
     )
     lines.append(f"  Turnovers: {turnovers}; {cut_text}")
+    tactics = s.get("tactics") or []
+    lines.append(f"  Tactics: {', '.join(tactics) if tactics else 'none'}")
     t0 = s["reference_date"]
     before = s["momentum_before_turnover"]
     if before is not None:

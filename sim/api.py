@@ -173,7 +173,7 @@ def _override_key(override: str) -> str:
 def _culprit(text: str, overrides: list[str]) -> str | None:
     """The override a Hydra error is about, if it can be told."""
     found = re.search(r"Could not override '([^']+)'", text) or re.search(
-        r"Could not find '([^'/]+)/", text
+        r"Could not (?:find|load) '([^'/]+)/", text
     )
     for o in overrides:
         if found and _override_key(o) == found.group(1):
@@ -193,9 +193,16 @@ def _hydra_message(exc: Exception) -> list[str]:
     unknown = re.search(r"Could not override '([^']+)'", text)
     if unknown:
         key = unknown.group(1)
+        parts = key.split(".")
+        if parts[0] == "tactics" and len(parts) > 1 and parts[1] in _group_options("tactics"):
+            return [f"{key}: tactic {parts[1]!r} is not selected; add tactics=[{parts[1]}] first"]
         allowed = _allowed_keys(key)
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
         return [f"{key}: unknown key{hint}"]
+    not_loaded = re.search(r"Could not load '([^'/]+)/([^']+)'", text)
+    if not_loaded:
+        group, option = not_loaded.groups()
+        return [f"{group}: no option {option!r}; available: {', '.join(_group_options(group))}"]
     missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
     if missing:
         group, option = missing.groups()
@@ -206,6 +213,11 @@ def _hydra_message(exc: Exception) -> list[str]:
             opts.append(ln)
         return [f"{group}: no option {option!r}; available: {', '.join(opts)}"]
     return [" ".join(lines[:2])]
+
+
+def _group_options(group: str) -> list[str]:
+    """The options of a config group: the YAML files of ``conf/<group>/``."""
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
 
 
 def _allowed_keys(key: str) -> list[str]:

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from sim.dates import format_month, parse_month
 from sim.errors import ConfigError
+from sim.fields import _date, _dates, _f, _i, _p
+from sim.tactics import TACTIC_NAMES, TacticsConfig
 from sim.validation import build
 
 ACTOR_KEYS = (
@@ -30,26 +32,6 @@ EFFORT_KEYS = tuple(k for k in ACTOR_KEYS if k != "international")
 """Actor types that exert effort on the strategy (and so have pillar weights)."""
 PILLARS = ("governance", "research", "skills", "data", "ethics")
 BUDGETS = ("federal_program", "state_transfers", "coalition_grants")
-
-
-def _f(default: float, low: float | None = 0.0, high: float | None = None) -> Any:
-    return field(default=default, metadata={"range": (low, high)})
-
-
-def _p(default: float) -> Any:
-    return field(default=default, metadata={"range": (0.0, 1.0)})
-
-
-def _i(default: int, low: int | None = 0, high: int | None = None) -> Any:
-    return field(default=default, metadata={"range": (low, high)})
-
-
-def _date(default: str | None) -> Any:
-    return field(default=default, metadata={"date": True})
-
-
-def _dates(default: list[str]) -> Any:
-    return field(default_factory=lambda: list(default), metadata={"date": True})
 
 
 def _by_type(**values: float) -> Any:
@@ -348,6 +330,7 @@ class Config:
     network: NetworkConfig = field(default_factory=NetworkConfig)
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
     params: Params = field(default_factory=Params)
+    tactics: TacticsConfig = field(default_factory=TacticsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
 
@@ -415,6 +398,10 @@ def check(cfg: Config, problems: list[str]) -> None:
     for i, e in enumerate(_items(sc.international_opportunities)):
         in_horizon(f"scenario.international_opportunities[{i}].date", getattr(e, "date", None))
 
+    for name in TACTIC_NAMES:
+        tactic = getattr(cfg.tactics, name, None)
+        if getattr(tactic, "enabled", False):
+            in_horizon(f"tactics.{name}.start", tactic.start)
     _check_shocks(cfg, start, end, in_horizon, problems)
     _check_params(cfg, problems)
     _check_network(cfg, problems)

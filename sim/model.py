@@ -274,6 +274,13 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         """Fraction of a federal budget line cut this month."""
         return self.calendar.cut_fraction(self.month, budget)
 
+    def tactic(self, name: str):
+        """The config of tactic ``name`` if it is active this month, else ``None``."""
+        tactic = getattr(self.config.tactics, name)
+        if tactic.enabled and self.month >= parse_month(tactic.start):
+            return tactic
+        return None
+
     def law_floor_priority(self) -> float:
         """The priority floor a law in force guarantees (0 without a law)."""
         return self.params.law.priority_floor if self.law_in_force else 0.0
@@ -289,10 +296,18 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         return self.administration.lines["coalition_grants"] / active if active else 0.0
 
     def international_pull(self) -> float:
-        """The anchor the international commitments made so far add to the federal agenda."""
+        """The anchor the international commitments made so far add to the federal agenda.
+
+        The ``international_commitments`` tactic multiplies each commitment's pull
+        and slows its fading (commitments kept visible at home).
+        """
         ip = self.params.international
-        return ip.anchor_boost * sum(
-            0.5 ** ((self.month - made) / ip.half_life_months) for _, made in self.commitments_made
+        boost, half_life = ip.anchor_boost, ip.half_life_months
+        tactic = self.tactic("international_commitments")
+        if tactic is not None:  # commitments publicised and monitored at home
+            boost, half_life = boost * tactic.anchor_multiplier, tactic.half_life_months
+        return boost * sum(
+            0.5 ** ((self.month - made) / half_life) for _, made in self.commitments_made
         )
 
     def make_international_commitments(self) -> None:

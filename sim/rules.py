@@ -45,7 +45,8 @@ class VectorisedRules:
         Own resources for every actor (states add their AI office's budget);
         the federal programme to the federal seat; federal transfers to states in
         proportion to their commitment; international grants to the DPA through
-        its network. Coalitions pool theirs in ``Coalition.pool_funding``.
+        its network; under ``subnational_hubs``, private co-funding of each state
+        AI office (``office_grant``). Coalitions pool theirs in ``Coalition.pool_funding``.
         """
         st, adm = self.state, self.administration
         f = st.funding
@@ -56,6 +57,9 @@ class VectorisedRules:
         s = self.state_idx
         if s.size:
             f[s, OWN] += self.params.states.office_budget * st.ai_office[s]
+            hubs = self.tactic("subnational_hubs")
+            if hubs is not None:  # hub partners co-fund each office
+                f[s, PRIVATE] += hubs.office_grant * st.ai_office[s]
             weight = st.commitment[s]
             total = weight.sum()
             if total > 0:
@@ -74,7 +78,8 @@ class VectorisedRules:
         resources, M total momentum (saturating), R the regulatory clarity (a law in force, recent DPA
         guidance). Members give ``coalition_share`` of it to their coalition
         (private funding of the coalition: seed 002 lesson 5; Facebook/IDB with
-        C Minds and INAI, seed 000). Investment responds to policy certainty:
+        C Minds and INAI, seed 000); ``diversified_funding`` multiplies that share
+        by 1 + ``private_boost``. Investment responds to policy certainty:
         Baker, Bloom & Davis (2016, QJE 131:1593).
         """
         st, cp = self.state, self.params.companies
@@ -90,7 +95,11 @@ class VectorisedRules:
         )
         invest = st.resources[i] * st.commitment[i] * drive
         member = st.coalition[i]
-        given = np.where(member >= 0, invest * cp.coalition_share, 0.0)
+        share = cp.coalition_share
+        diversified = self.tactic("diversified_funding")
+        if diversified is not None:  # the coalition asks its companies for more
+            share = min(1.0, share * (1.0 + diversified.private_boost))
+        given = np.where(member >= 0, invest * share, 0.0)
         st.funding[i, OWN] = 0.0
         st.funding[i, PRIVATE] = invest - given
         if self.coalitions:
@@ -108,6 +117,8 @@ class VectorisedRules:
         have an office (policy diffusion: Berry & Berry 1990, APSR 84:395; Shipan &
         Volden 2008). Jalisco's AI office and hub (seed 002; El Economista,
         2019-11-21) is the case in point: one state acted while the rest did not.
+        The ``subnational_hubs`` tactic lowers θ to its own ``initiative_threshold``
+        and multiplies μ by ``imitation_boost``.
         """
         st, sp = self.state, self.params.states
         s = self.state_idx
@@ -115,9 +126,15 @@ class VectorisedRules:
             return
         office = st.ai_office[s]
         exposure = (self.state_ties @ office.astype(float)) / self.state_degree
-        theta = sp.initiative_threshold
+        theta, imitation = sp.initiative_threshold, sp.imitation_rate
+        hubs = self.tactic("subnational_hubs")
+        if hubs is not None:  # the coalition backs state hubs and shows peers what works
+            theta, imitation = (
+                min(theta, hubs.initiative_threshold),
+                imitation * hubs.imitation_boost,
+            )
         keen = np.maximum(0.0, st.commitment[s] - theta) / (1.0 - theta) if theta < 1 else 0.0
-        hazard = sp.initiative_rate * keen + sp.imitation_rate * exposure
+        hazard = sp.initiative_rate * keen + imitation * exposure
         draws = self.rng.random(s.size)
         st.ai_office[s] = office | (draws < 1.0 - np.exp(-hazard))
         st.office_opened[s] |= st.ai_office[s]

@@ -85,5 +85,6 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
             {"name": n, "date": format_month(mo)} for n, mo in model.commitments_made
         ],
         "turnovers": [format_month(mo) for mo in model.turnovers],
+        "tactics": model.config.tactics.enabled(),
         "agents_by_type": dict(sorted(Counter(type(a).__name__ for a in model.agents).items())),
     }

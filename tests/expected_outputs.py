@@ -41,6 +41,7 @@ SUMMARY_KEYS = [
     "law_passed_date",
     "agents_by_type",
     "turnovers",
+    "tactics",
 ]
 AGENT_CLASSES = [
     "FederalAdministration",

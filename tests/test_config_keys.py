@@ -26,6 +26,7 @@ import pytest
 
 from sim.api import compose, run
 from sim.config import Config, validate
+from sim.tactics import TACTIC_NAMES
 
 MEXICO_DATA = Path(__file__).resolve().parents[1] / "sim" / "data" / "mexico"
 
@@ -69,6 +70,14 @@ FILE = (
         f"network.edges={MEXICO_DATA / 'ties.csv'}",
     )
 )
+
+ALL_TACTICS = ",".join(TACTIC_NAMES)
+
+
+def _tactic_context(name: str, *extra: str) -> tuple[str, ...]:
+    """BASE with one tactic selected (the baseline of that tactic's keys)."""
+    return BASE + (f"tactics=[{name}]", *extra)
+
 
 BY_TYPE = ("params.commitment.susceptibility", "params.momentum.pillar_weights")
 """Mappings keyed by actor type: each entry is a leaf of its own."""
@@ -173,6 +182,11 @@ CASES: dict[str, list[Change]] = {
     ],
     "shocks.abolition.dpa": [Change("2019-06")],
     "scenario.law_enacted": [Change("2018-06")],
+    # these tactics act at the turnover (2018-12) or on commitments from 2019-05: start after it
+    **{
+        f"tactics.{name}.start": [Change("2020-01", _tactic_context(name))]
+        for name in ("international_commitments", "bureaucratic_embedding", "transition_briefings")
+    },
     "shocks.abolition.ai_offices": [Change("2019-06", OFFICES)],
     "shocks.elections.senate": [
         Change(["2019-07"], label="first"),
@@ -254,7 +268,17 @@ def _shift_month(value: str, months: int) -> str:
 
 
 def default_change(key: str, old: Any) -> Change:
-    """Halve a number (0 becomes 0.5), toggle a boolean, move a date 6 months later, ..."""
+    """Halve a number (0 becomes 0.5), toggle a boolean, move a date 6 months later, ...
+
+    A tactic's key is changed with that tactic selected (its own baseline).
+    """
+    change = _default_change(key, old)
+    if key.startswith("tactics."):
+        change = dataclasses.replace(change, context=_tactic_context(key.split(".")[1]))
+    return change
+
+
+def _default_change(key: str, old: Any) -> Change:
     if isinstance(old, bool):
         return Change(not old)
     if isinstance(old, int):
@@ -270,7 +294,7 @@ def default_change(key: str, old: Any) -> Change:
 
 def _all_leaves() -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for overrides in ([], ["network=synthetic"], ["network=file"]):
+    for overrides in ([], ["network=synthetic"], ["network=file"], [f"tactics=[{ALL_TACTICS}]"]):
         for key, value in leaves(compose(overrides)):
             out.setdefault(key, value)
     return out

@@ -87,7 +87,8 @@ class Coalition(ActorAgent):
         recruitment through networks: Diani 2015), r the recruit rate, o the
         outreach rate and u = min(1, pooled / outreach_cost) the coalition's
         outreach capacity (national consultations, events: seed 002 reports a
-        consultation reaching 1,500+ people).
+        consultation reaching 1,500+ people). The ``broad_coalition`` tactic
+        lowers θ to its own ``join_threshold`` and multiplies o by ``outreach_boost``.
         """
         m, st = self.model, self.model.state
         cp = m.params.coalition
@@ -95,9 +96,13 @@ class Coalition(ActorAgent):
         exposure = (m.adjacency @ is_member) / m.degree
         candidates = (st.coalition < 0) & m.recruitable
         outreach = min(1.0, self.pooled / cp.outreach_cost)
-        theta = cp.join_threshold
+        theta, outreach_rate = cp.join_threshold, cp.outreach_rate
+        broad = m.tactic("broad_coalition")
+        if broad is not None:  # reach across parties and sectors
+            theta = min(theta, broad.join_threshold)
+            outreach_rate *= broad.outreach_boost
         interest = np.maximum(0.0, st.commitment - theta) / (1.0 - theta) if theta < 1 else 0.0
-        hazard = interest * (cp.recruit_rate * exposure + cp.outreach_rate * outreach)
+        hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
         draws = m.rng.random(len(st.commitment))
         joins = candidates & (draws < 1.0 - np.exp(-hazard))
         st.coalition[joins] = self.number
@@ -119,7 +124,8 @@ class Coalition(ActorAgent):
         moved from the members to the coalition. Federal: the administration's coalition grants (shared among
         active coalitions). Private: companies' contributions (set by
         ``invest_companies``). International: grants from the international
-        bodies the coalition is tied to. Seed 002 lesson 5: public *and private*
+        bodies the coalition is tied to, plus ``international_grant`` under the
+        ``diversified_funding`` tactic. Seed 002 lesson 5: public *and private*
         funding sustains a strategy.
         """
         m, st = self.model, self.model.state
@@ -132,4 +138,7 @@ class Coalition(ActorAgent):
         row[INTERNATIONAL] = (
             m.params.international.coalition_grant * m.international_ties[self.index]
         )
+        diversified = m.tactic("diversified_funding")
+        if diversified is not None:
+            row[INTERNATIONAL] += diversified.international_grant
         self.pooled = float(row.sum())

@@ -64,9 +64,13 @@ class FederalAdministration(ActorAgent):
         ``anchor_boost × 0.5^(k / half_life_months)`` (commitments as external
         anchors that fade unless renewed: Friedkin & Johnsen 1990; OECD 2019
         principles). A law in force sets a floor (``params.law.priority_floor``).
+        Under ``transition_briefings`` the inheritance fades at the tactic's
+        ``inherited_fading`` instead (a briefed team adopts items as its own).
         """
         p = self.model.params
-        self.inherited *= 1.0 - p.federal.adjust_rate
+        briefed = self.model.tactic("transition_briefings")
+        fading = briefed.inherited_fading if briefed is not None else p.federal.adjust_rate
+        self.inherited *= 1.0 - fading
         anchor = self.agenda_priority + self.inherited + self.model.international_pull()
         if self.model.law_in_force:
             anchor = max(anchor, p.law.priority_floor)
@@ -82,7 +86,8 @@ class FederalAdministration(ActorAgent):
         names. The appropriation is split into the federal programme, transfers to
         states and grants to coalitions. A law in force keeps at least
         ``params.law.budget_floor`` of the base budget whatever the priority or the
-        cut (legal lock-in of an appropriation).
+        cut (legal lock-in of an appropriation). Under ``bureaucratic_embedding``
+        a ``protected_share`` of the programme sits in career units the cut spares.
         """
         m = self.model
         fed = m.params.federal
@@ -96,8 +101,12 @@ class FederalAdministration(ActorAgent):
             "coalition_grants": budget * fed.coalition_grant_share,
         }
         lines["federal_program"] = budget - sum(lines.values())
+        career = m.tactic("bureaucratic_embedding")
         for line in lines:
-            lines[line] *= 1.0 - m.cut_fraction(line)
+            cut = m.cut_fraction(line)
+            if career is not None and line == "federal_program":
+                cut *= 1.0 - career.protected_share  # career units keep their line
+            lines[line] *= 1.0 - cut
         if m.law_in_force:
             floor = m.params.law.budget_floor * fed.base_budget
             total = sum(lines.values())
@@ -133,6 +142,9 @@ class FederalAdministration(ActorAgent):
         bureaucracy is lost: K ← K × e, with e = ``turnover.embedded_share``, or
         ``law.embedded_share`` if that is larger and a law is in force (a law
         creates mandates and units that outlive the administration).
+        Tactics: ``transition_briefings`` replaces the inheritance and branding
+        penalty by its own (an incoming team that was briefed keeps more);
+        ``bureaucratic_embedding`` keeps at least its ``embedded_share``.
 
         Args:
             name: The successor's name.
@@ -144,10 +156,17 @@ class FederalAdministration(ActorAgent):
         """
         m = self.model
         tp = m.params.turnover
-        inherited = tp.inheritance * self.priority * (1.0 - tp.branding_penalty)
+        inheritance, penalty = tp.inheritance, tp.branding_penalty
+        briefings = m.tactic("transition_briefings")
+        if briefings is not None:
+            inheritance, penalty = briefings.inheritance, briefings.branding_penalty
+        inherited = inheritance * self.priority * (1.0 - penalty)
         embedded = tp.embedded_share
         if m.law_in_force:
             embedded = max(embedded, m.params.law.embedded_share)
+        career = m.tactic("bureaucratic_embedding")
+        if career is not None:
+            embedded = max(embedded, career.embedded_share)
         m.federal_knowhow *= embedded
         successor = FederalAdministration(
             m, self.index, self.node_id, name, agenda_priority, inherited=inherited

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents.base import ActorAgent
+from sim.state import OWN
 
 
 class Senate(ActorAgent):
@@ -38,13 +39,38 @@ class Senate(ActorAgent):
         )
 
     def step(self) -> None:
-        """Monthly rules: introduce bills, then vote on pending ones."""
+        """Monthly rules: keep champions (tactic), introduce bills, then vote on pending ones."""
+        self.keep_champions()
         self.introduce_bills()
         self.vote_on_bills()
 
+    def keep_champions(self) -> None:
+        """Tactic ``senate_champions``: anchor ≥ base + ``anchor_boost``; committee resources.
+
+        Senators who champion the strategy keep it on the chamber's agenda,
+        including after an election renews the chamber, and put committee work
+        and forums behind it (``committee_budget`` a month, own funding; later
+        reporting: a Senate-hosted national AI alliance, 2023–24). Issue champions
+        and policy entrepreneurs: Kingdon 1984; seed 002 lesson 3, involve the Senate.
+        """
+        tactic = self.model.tactic("senate_champions")
+        if tactic is None:
+            return
+        st = self.model.state
+        floor = min(1.0, self.model.base_anchor[self.index] + tactic.anchor_boost)
+        st.anchor[self.index] = max(st.anchor[self.index], floor)
+        st.funding[self.index, OWN] += tactic.committee_budget
+
     def introduce_bills(self) -> None:
-        """New bills ~ Poisson(``bill_rate`` × support): interest costs little."""
-        k = int(self.model.rng.poisson(self.model.params.senate.bill_rate * self.support))
+        """New bills ~ Poisson(``bill_rate`` × support): interest costs little.
+
+        The ``law`` tactic (a campaign for an AI law) adds ``bill_boost`` times as many.
+        """
+        rate = self.model.params.senate.bill_rate * self.support
+        tactic = self.model.tactic("law")
+        if tactic is not None:
+            rate *= 1.0 + tactic.bill_boost
+        k = int(self.model.rng.poisson(rate))
         self.bills_introduced += k
         self.pending += k
 
@@ -56,13 +82,18 @@ class Senate(ActorAgent):
         passage scales with the federal priority too (many AI bills 2020–24, none
         passed: later public reporting, BRIEF §2). Pending bills are competing
         drafts of one law, so their number does not multiply the chance: it
-        takes one decision to legislate. Passage locks in the law.
+        takes one decision to legislate. Passage locks in the law. Under the
+        ``law`` tactic the bills are drafted with the coalition to pass
+        (cross-party sponsors, negotiated text): p is multiplied by ``passage_boost``.
         """
         m = self.model
         if m.law_in_force or self.pending == 0:
             return
         fed = m.administration.priority
         p = m.params.senate.passage_rate * self.support * fed
+        tactic = m.tactic("law")
+        if tactic is not None:
+            p = min(1.0, p * tactic.passage_boost)
         if m.rng.random() < p:
             m.enact_law()
             self.pending = 0

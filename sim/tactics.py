@@ -1,0 +1,135 @@
+"""Continuity tactics: what the strategy's allies choose to do, as switchable levers.
+
+Each tactic is a config section ``tactics.<name>`` (``conf/tactics/<name>.yaml``,
+several at once: ``continuity run tactics=[law,diversified_funding]``). A tactic is
+*active* from its ``start`` month if ``enabled``; while active it changes one
+named mechanism of the model, never an outcome directly. Where each one acts:
+
+================================  =================================================
+tactic                            mechanism it changes
+================================  =================================================
+``law``                           Senate bills and passage (``Senate``); a law in
+                                  force locks in ``params.law`` floors
+``diversified_funding``           coalition funding: private and international
+                                  sources (``invest_companies``, ``pool_funding``)
+``subnational_hubs``              state AI offices (``open_state_offices``,
+                                  ``allocate_funding``)
+``broad_coalition``               coalition recruitment (``recruit_members``)
+``international_commitments``     the federal anchor (``international_pull``)
+``senate_champions``              the Senate's anchor (``Senate.keep_champions``)
+``bureaucratic_embedding``        turnover know-how loss and the cut
+                                  (``succeed``, ``set_budget``)
+``transition_briefings``          what the successor inherits (``succeed``)
+================================  =================================================
+
+docs/ODD.md (Tactics) describes each for modellers, docs/tactics.md for strategists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from sim.fields import _date, _f, _p
+
+
+@dataclass
+class Tactic:
+    """Common switches: on or off, and from which month."""
+
+    enabled: bool = False
+    start: str = _date("2018-03")
+
+
+@dataclass
+class LawTactic(Tactic):
+    """Campaign for an AI law: more bills, drafted to pass (legal lock-in once passed)."""
+
+    bill_boost: float = _f(1.0)
+    passage_boost: float = _f(30.0, 1.0)
+
+
+@dataclass
+class DiversifiedFundingTactic(Tactic):
+    """Raise private and international money for the coalition, not only federal grants."""
+
+    private_boost: float = _f(2.0)
+    international_grant: float = _f(0.5)
+
+
+@dataclass
+class SubnationalHubsTactic(Tactic):
+    """Back state AI offices and hubs: lower the bar to open one, co-fund it, spread it."""
+
+    initiative_threshold: float = _p(0.25)
+    office_grant: float = _f(0.3)
+    imitation_boost: float = _f(2.0)
+
+
+@dataclass
+class BroadCoalitionTactic(Tactic):
+    """Recruit across parties and sectors: reach less committed actors, more outreach."""
+
+    start: str = _date("2018-01")
+    join_threshold: float = _p(0.3)
+    outreach_boost: float = _f(1.5)
+
+
+@dataclass
+class InternationalCommitmentsTactic(Tactic):
+    """Tie the strategy to international commitments and monitor them at home."""
+
+    anchor_multiplier: float = _f(3.0)
+    half_life_months: float = _f(72.0, 0.001)
+
+
+@dataclass
+class SenateChampionsTactic(Tactic):
+    """Cultivate senators who keep AI on the chamber's agenda, legislature after legislature."""
+
+    anchor_boost: float = _p(0.3)
+    committee_budget: float = _f(1.0)
+
+
+@dataclass
+class BureaucraticEmbeddingTactic(Tactic):
+    """Career units: know-how survives a turnover and part of the programme resists a cut."""
+
+    embedded_share: float = _p(0.7)
+    protected_share: float = _p(0.3)
+
+
+@dataclass
+class TransitionBriefingsTactic(Tactic):
+    """Brief the incoming administration so it inherits more and rebrands less."""
+
+    inheritance: float = _p(0.6)
+    branding_penalty: float = _p(0.3)
+    inherited_fading: float = _p(0.05)
+
+
+@dataclass
+class TacticsConfig:
+    """Every tactic; ``conf/tactics/<name>.yaml`` switches one on with its parameters."""
+
+    law: LawTactic = field(default_factory=LawTactic)
+    diversified_funding: DiversifiedFundingTactic = field(default_factory=DiversifiedFundingTactic)
+    subnational_hubs: SubnationalHubsTactic = field(default_factory=SubnationalHubsTactic)
+    broad_coalition: BroadCoalitionTactic = field(default_factory=BroadCoalitionTactic)
+    international_commitments: InternationalCommitmentsTactic = field(
+        default_factory=InternationalCommitmentsTactic
+    )
+    senate_champions: SenateChampionsTactic = field(default_factory=SenateChampionsTactic)
+    bureaucratic_embedding: BureaucraticEmbeddingTactic = field(
+        default_factory=BureaucraticEmbeddingTactic
+    )
+    transition_briefings: TransitionBriefingsTactic = field(
+        default_factory=TransitionBriefingsTactic
+    )
+
+    def enabled(self) -> list[str]:
+        """Names of the tactics switched on, in declaration order."""
+        return [f.name for f in fields(self) if getattr(self, f.name).enabled]
+
+
+TACTIC_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TacticsConfig))
+"""The tactics, in declaration order (= the files of ``conf/tactics/``)."""

@@ -1,0 +1,165 @@
+"""Continuity tactics: each moves the outcome the expected way; bad names get clear errors.
+
+Directions are tested on paired runs (same seeds with and without the tactic) of the
+default Mexico scenario: the mean continuity index must rise. Single rules are tested on
+the tiny hand-built network of ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.api import CONF_DIR, compose, load_config, run
+from sim.config import validate
+from sim.errors import InputError
+from sim.tactics import TACTIC_NAMES, TacticsConfig
+
+SEEDS = range(10)
+
+
+@pytest.fixture(scope="module")
+def baseline_ci() -> np.ndarray:
+    return _continuity([])
+
+
+def _continuity(overrides: list[str]) -> np.ndarray:
+    data = compose([*overrides, "output.figure=false"])
+    return np.array(
+        [
+            run(validate(data | {"seed": s}), keep_model=False).summary["continuity_index"]
+            for s in SEEDS
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", TACTIC_NAMES)
+def test_each_tactic_raises_continuity(name, baseline_ci):
+    """Every tactic is meant to help the strategy survive the turnover and the cut."""
+    diff = _continuity([f"tactics=[{name}]"]) - baseline_ci
+    assert diff.mean() > 0, f"{name}: mean change in continuity index {diff.mean():+.4f}"
+
+
+def test_tactics_combine(baseline_ci):
+    """Several at once: more than the baseline and more than the weakest of them alone."""
+    both = _continuity(["tactics=[law,broad_coalition]"])
+    law = _continuity(["tactics=[law]"])
+    assert both.mean() > law.mean() > baseline_ci.mean()
+
+
+def test_a_tactic_before_its_start_changes_nothing():
+    """A tactic starting in 2025-01 leaves every month before 2025 as in the baseline."""
+    short = ["output.figure=false"]
+    base = run(load_config(short, seed=3)).timeseries
+    late = run(load_config([*short, "tactics=[law]", "tactics.law.start=2025-01"], seed=3))
+    before = base["date"] < "2025-01"
+    assert late.timeseries[before].equals(base[before])
+    assert late.summary["tactics"] == ["law"]
+
+
+def test_unknown_tactic_lists_the_valid_names():
+    with pytest.raises(InputError) as err:
+        load_config(["tactics=[law,lobbying]"])
+    (line,) = err.value.problems
+    assert "tactics: no option 'lobbying'" in line
+    for name in TACTIC_NAMES:
+        assert name in line
+
+
+def test_a_tactic_key_without_the_tactic_says_how_to_select_it():
+    with pytest.raises(InputError) as err:
+        load_config(["tactics.law.passage_boost=3"])
+    assert err.value.problems == [
+        "tactics.law.passage_boost: tactic 'law' is not selected; add tactics=[law] first"
+    ]
+
+
+def test_tactic_values_are_checked():
+    with pytest.raises(InputError) as err:
+        load_config(["tactics=[law]", "tactics.law.passage_boost=0.5", "tactics.law.start=2040-01"])
+    assert sorted(err.value.problems) == [
+        "tactics.law.passage_boost: 0.5 is out of range; allowed [1, inf]",
+        "tactics.law.start: '2040-01' is outside the horizon 2017-01..2030-12",
+    ]
+
+
+def test_unknown_counterfactual_lists_the_valid_names():
+    with pytest.raises(InputError) as err:
+        load_config(["counterfactual=no_senate"])
+    (line,) = err.value.problems
+    assert line.startswith("counterfactual: no option 'no_senate'; available: ")
+    for name in ("no_coalition", "law_before_turnover", "deep_cut", "no_turnover"):
+        assert name in line
+
+
+@pytest.mark.parametrize("name", TACTIC_NAMES)
+def test_tactic_yaml_equals_the_dataclass_defaults(name):
+    """conf/tactics/<name>.yaml switches the tactic on with exactly the schema's defaults."""
+    path = Path(CONF_DIR) / "tactics" / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text())
+    expected = dataclasses.asdict(getattr(TacticsConfig(), name)) | {"enabled": True}
+    assert data == {name: expected}
+
+
+def test_conf_tactics_has_one_file_per_tactic():
+    files = sorted(p.stem for p in (Path(CONF_DIR) / "tactics").glob("*.yaml"))
+    assert files == sorted(TACTIC_NAMES)
+
+
+# ------------------------------------------------------------------ single rules
+def _with(make_model, name: str, *extra: str):
+    model = make_model(overrides=[f"tactics=[{name}]", f"tactics.{name}.start=2017-01", *extra])
+    return model
+
+
+def test_bureaucratic_embedding_spares_the_protected_programme(make_model):
+    plain = make_model(overrides=["shocks.funding_cut.start=2017-01"])
+    career = _with(make_model, "bureaucratic_embedding", "shocks.funding_cut.start=2017-01")
+    for model in (plain, career):
+        model.administration.set_budget()
+    full = plain.administration.lines["federal_program"] / (1 - 0.8)
+    assert career.administration.lines["federal_program"] == pytest.approx(
+        full * (1 - 0.8 * (1 - 0.3))
+    )
+    assert career.administration.lines["state_transfers"] == pytest.approx(
+        plain.administration.lines["state_transfers"]
+    )
+
+
+def test_transition_briefings_raise_what_the_successor_inherits(make_model):
+    plain = make_model()
+    briefed = _with(make_model, "transition_briefings")
+    for model in (plain, briefed):
+        model.administration.commitment = 0.8
+        model.turn_over()
+    assert plain.administration.inherited == pytest.approx(0.3 * 0.8 * (1 - 0.6))
+    assert briefed.administration.inherited == pytest.approx(0.6 * 0.8 * (1 - 0.3))
+
+
+def test_broad_coalition_reaches_less_committed_actors(make_model, idx):
+    # join threshold 0.5 in the plain model; the tactic lowers it to 0.3
+    args = ["params.coalition.join_threshold=0.5", "params.coalition.recruit_rate=1"]
+    for name, joins in (("plain", False), ("broad_coalition", True)):
+        model = make_model(overrides=args) if name == "plain" else _with(make_model, name, *args)
+        st = model.state
+        model.coalitions[0].pooled = 100.0  # outreach at full capacity
+        st.commitment[idx(model, "org_b")] = 0.45
+        for _ in range(200):
+            model.coalitions[0].recruit_members()
+        assert (st.coalition[idx(model, "org_b")] == 0) == joins, name
+
+
+def test_senate_champions_keep_the_anchor_and_add_committee_work(make_model, idx):
+    model = _with(make_model, "senate_champions")
+    senate = idx(model, "senate")
+    model.state.anchor[senate] = 0.0  # e.g. a legislature with no interest
+    model.administration.set_budget()
+    model.allocate_funding()
+    own = model.state.funding[senate].sum()
+    model.senate.keep_champions()
+    assert model.state.anchor[senate] == pytest.approx(min(1.0, model.base_anchor[senate] + 0.3))
+    assert model.state.funding[senate].sum() == pytest.approx(own + 1.0)
