@@ -286,6 +286,16 @@ def preflight(cfg: Config) -> None:
         start=parse_month(cfg.scenario.start),
     )
     nodes = network.nodes
+    members = set(nodes.loc[nodes["type"].isin(["organization", "company"]), "id"])
+    bad = [
+        f"scenario.coalitions[{i}].coordinators[{j}].node: {k.node!r} is not an organisation "
+        "or company of the network"
+        for i, spec in enumerate(cfg.scenario.coalitions)
+        for j, k in enumerate(spec.coordinators)
+        if k.node not in members
+    ]
+    if bad:
+        raise ConfigError(bad)
     states = set(nodes.loc[nodes["type"] == "state", "id"])
     unknown = sorted(set(cfg.shocks.elections.state_calendar) - states)
     if unknown:

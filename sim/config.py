@@ -56,11 +56,20 @@ class EventSpec:
 
 
 @dataclass
+class CoordinatorSpec:
+    """A coalition's coordinating institution (a network node) from a month on."""
+
+    node: str = ""
+    start: str = _date("2018-01")
+
+
+@dataclass
 class CoalitionSpec:
-    """A coalition of the scenario: which network node, and when it is founded."""
+    """A coalition of the scenario: which network node, when founded, who coordinates it."""
 
     node: str = "ia2030mx"
     founded: str | None = _date("2018-01")
+    coordinators: list[CoordinatorSpec] = field(default_factory=list)
 
 
 @dataclass

@@ -150,6 +150,12 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         founding = founding_months(
             self.config.scenario.coalitions, coalition_ids, strict, self.calendar.start
         )
+        row = {node_id: i for i, node_id in enumerate(ids)}
+        coordinators = {
+            spec.node: sorted((parse_month(k.start), row[k.node]) for k in spec.coordinators)
+            for spec in self.config.scenario.coalitions
+            if spec.node in row and all(k.node in row for k in spec.coordinators)
+        }
         self.actors: list = []
         self.coalitions: list[Coalition] = []
         self.dpas: list[DataProtectionAuthority] = []
@@ -166,6 +172,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             elif kind == "coalition":
                 founded = founding[node_id]
                 agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
+                agent.coordinators = coordinators.get(node_id, [])
                 self.coalitions.append(agent)
             elif kind == "company":
                 agent = cls(self, i, node_id, name, sector)

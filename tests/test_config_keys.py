@@ -182,6 +182,9 @@ CASES: dict[str, list[Change]] = {
     ],
     "shocks.abolition.dpa": [Change("2019-06")],
     "scenario.law_enacted": [Change("2018-06")],
+    "scenario.coalitions[0].coordinators[0].node": [Change("smia")],
+    "scenario.coalitions[0].coordinators[1].node": [Change("cminds")],
+    "params.dpa.guidance_rate": [Change(0.5)],
     # these tactics act at the turnover (2018-12) or on commitments from 2019-05: start after it
     **{
         f"tactics.{name}.start": [Change("2020-01", _tactic_context(name))]

@@ -40,6 +40,7 @@ class Coalition(ActorAgent):
         self.number = number
         self.founded = founded
         self.pooled = 0.0
+        self.coordinators: list[tuple[int, int]] = []  # (from month, node index), by month
 
     @property
     def active(self) -> bool:
@@ -62,6 +63,7 @@ class Coalition(ActorAgent):
             return
         if self.model.month == self.founded:
             self.found()
+        self.follow_coordinator()
         self.recruit_members()
         self.lose_members()
         self.pool_funding()
@@ -74,6 +76,25 @@ class Coalition(ActorAgent):
         founders = self.model.founders.get(self.node_id, np.empty(0, dtype=int))
         free = founders[self.model.state.coalition[founders] < 0]
         self.model.state.coalition[free] = self.number
+
+    @property
+    def coordinator(self) -> int | None:
+        """Node index of the coordinating institution this month, if the scenario names one."""
+        current = [node for start, node in self.coordinators if start <= self.model.month]
+        return current[-1] if current else None
+
+    def follow_coordinator(self) -> None:
+        """The coalition's anchor is its coordinating institution's commitment.
+
+        A coalition's agenda follows the institution that coordinates it (its
+        Friedkin–Johnsen anchor), so a hand-over moves it (seed 000: IA México
+        selected as "Coordinating Institution 2021-2022" of IA2030Mx). Without a
+        named coordinator the anchor stays the coalition's own.
+        """
+        node = self.coordinator
+        if node is not None:
+            st = self.model.state
+            st.anchor[self.index] = st.commitment[node]
 
     def recruit_members(self) -> None:
         """Non-members join with probability rising with exposure and commitment.
