@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -44,7 +42,7 @@ from experiments.validation_tables import (
     format_text,
     pattern_table,
 )
-from sim.api import CONF_DIR
+from sim.api import CONF_DIR, atomic_write
 from sim.config import Config
 from sim.dates import parse_month
 from sim.errors import InputError
@@ -488,25 +486,7 @@ def write(validation: Validation) -> list[Path]:
         "runs.parquet": lambda p: validation.runs.to_parquet(p, index=False),
         "trajectories.parquet": lambda p: validation.trajectories.to_parquet(p, index=False),
     }
-    return [_atomic(out / name, writers[name]) for name in FILES]
-
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def _atomic(path: Path, write: Callable[[str], Any]) -> Path:
-    """Write through a temporary file in the same directory, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return [atomic_write(out / name, writers[name]) for name in FILES]
 
 
 __all__ = [

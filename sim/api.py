@@ -63,7 +63,7 @@ class Result:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = [
-            _atomic(
+            atomic_write(
                 out / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False)
             ),
         ]
@@ -71,12 +71,14 @@ class Result:
             from analysis.momentum import plot_momentum
 
             written.append(
-                _atomic(
+                atomic_write(
                     out / "momentum.png", lambda p: plot_momentum(self.timeseries, self.summary, p)
                 )
             )
         text = json.dumps(self.summary, indent=2, allow_nan=False)
-        written.append(_atomic(out / "summary.json", lambda p: Path(p).write_text(text + "\n")))
+        written.append(
+            atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
+        )
         return written
 
 
@@ -84,7 +86,8 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def _atomic(path: Path, write) -> Path:
+def atomic_write(path: Path, write) -> Path:
+    """Write ``path`` through ``write(tmp)`` on a temporary name in its directory, then rename it."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
