@@ -283,9 +283,9 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
     def tactic(self, name: str):
         """The config of tactic ``name`` if it is active this month, else ``None``."""
-        tactic = getattr(self.config.tactics, name)
-        if tactic.enabled and self.month >= parse_month(tactic.start):
-            return tactic
+        start = self.calendar.tactic_starts.get(name)
+        if start is not None and self.month >= start:
+            return getattr(self.config.tactics, name)
         return None
 
     def law_floor_priority(self) -> float:

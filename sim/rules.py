@@ -15,6 +15,17 @@ import numpy as np
 from sim.state import FEDERAL, INTERNATIONAL, OWN, PRIVATE
 
 
+def interest_above(commitment: np.ndarray, theta: float) -> np.ndarray | float:
+    """Interest max(0, c − θ) / (1 − θ): zero up to the threshold θ, 1 at full commitment.
+
+    Used for joining a coalition (``join_threshold``) and a state's own initiative
+    (``initiative_threshold``); θ = 1 means nobody acts.
+    """
+    if theta >= 1:
+        return 0.0
+    return np.maximum(0.0, commitment - theta) / (1.0 - theta)
+
+
 class VectorisedRules:
     """Processes of states, companies, organisations and the momentum stock."""
 
@@ -133,8 +144,7 @@ class VectorisedRules:
                 min(theta, hubs.initiative_threshold),
                 imitation * hubs.imitation_boost,
             )
-        keen = np.maximum(0.0, st.commitment[s] - theta) / (1.0 - theta) if theta < 1 else 0.0
-        hazard = sp.initiative_rate * keen + imitation * exposure
+        hazard = sp.initiative_rate * interest_above(st.commitment[s], theta) + imitation * exposure
         draws = self.rng.random(s.size)
         st.ai_office[s] = office | (draws < 1.0 - np.exp(-hazard))
         st.office_opened[s] |= st.ai_office[s]

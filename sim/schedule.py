@@ -37,6 +37,7 @@ class Schedule:
     senate_elections: set[int]
     state_cycle: int
     opportunities: dict[int, list[str]] = field(default_factory=dict)
+    tactic_starts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, cfg: Config) -> Schedule:
@@ -72,6 +73,10 @@ class Schedule:
             senate_elections={parse_month(d) for d in sh.elections.senate},
             state_cycle=sh.elections.state_cycle_months,
             opportunities=opportunities,
+            tactic_starts={
+                name: parse_month(getattr(cfg.tactics, name).start)
+                for name in cfg.tactics.enabled()
+            },
         )
 
     def is_turnover(self, month: int, rng: np.random.Generator) -> bool:

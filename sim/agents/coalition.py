@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import ActorAgent
+from sim.rules import interest_above
 from sim.state import FEDERAL, INTERNATIONAL, OWN
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,7 +123,7 @@ class Coalition(ActorAgent):
         if broad is not None:  # reach across parties and sectors
             theta = min(theta, broad.join_threshold)
             outreach_rate *= broad.outreach_boost
-        interest = np.maximum(0.0, st.commitment - theta) / (1.0 - theta) if theta < 1 else 0.0
+        interest = interest_above(st.commitment, theta)
         hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
         draws = m.rng.random(len(st.commitment))
         joins = candidates & (draws < 1.0 - np.exp(-hazard))
