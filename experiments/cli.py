@@ -18,6 +18,12 @@ Commands:
                   continuity validate seeds=10 jobs=2 out=out/validate
                   continuity validate counterfactuals=[no_coalition,deep_cut]
   validate --help  its arguments
+  sweep     a designed experiment (grid, LHS, Sobol, Morris x seeds) through Hydra's launchers,
+            resumable; writes DIR/runs.parquet and DIR/timeseries.parquet
+            e.g.  continuity sweep experiment=turnover_x_cut
+                  continuity sweep experiment=tactics design.replications=5 hydra/launcher=joblib
+  sweep --help  designs, keys, launchers
+  collect DIR  rebuild a sweep's tables from its finished runs
 
 Configuration lives in conf/ (see docs/ODD.md and README.md).
 """
@@ -68,7 +74,37 @@ def validate_command(args: list[str]) -> int:
     return result.exit_code
 
 
-COMMANDS = {"run": run_command, "validate": validate_command}
+def sweep_command(args: list[str]) -> int:
+    """``continuity sweep``: plan and validate every run, launch through Hydra, collect."""
+    from experiments import sweep
+    from sim.errors import InputError
+
+    if {"--help", "-h"}.intersection(args):
+        print(sweep.usage())
+        return 0
+    try:
+        return sweep.run_sweep(args)
+    except InputError as exc:
+        return _fail("sweep", exc.problems)
+
+
+def collect_command(args: list[str]) -> int:
+    """``continuity collect DIR``: rebuild runs.parquet and timeseries.parquet."""
+    from experiments import sweep
+    from sim.errors import InputError
+
+    try:
+        return sweep.collect_command(args)
+    except InputError as exc:
+        return _fail("collect", exc.problems)
+
+
+COMMANDS = {
+    "run": run_command,
+    "validate": validate_command,
+    "sweep": sweep_command,
+    "collect": collect_command,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,11 +100,12 @@ def atomic_write(path: Path, write) -> Path:
     return path
 
 
-def compose(overrides: list[str] | None = None) -> dict[str, Any]:
+def compose(overrides: list[str] | None = None, config_name: str = "config") -> dict[str, Any]:
     """Compose ``conf/config.yaml`` with Hydra overrides into a plain dict.
 
     Args:
         overrides: Hydra overrides, e.g. ``["seed=7", "network=synthetic"]``.
+        config_name: The primary config of ``conf/`` (``sweep`` for sweeps).
 
     Returns:
         The composed config without the ``hydra`` node.
@@ -114,13 +115,15 @@ def compose(overrides: list[str] | None = None) -> dict[str, Any]:
             override syntax, a key that does not exist without ``+``); every
             such override is reported, not only the first.
     """
-    data, problems = compose_collect(overrides)
+    data, problems = compose_collect(overrides, config_name)
     if problems:
         raise ConfigError(problems)
     return data
 
 
-def compose_collect(overrides: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
+def compose_collect(
+    overrides: list[str] | None = None, config_name: str = "config"
+) -> tuple[dict[str, Any], list[str]]:
     """Compose, dropping each override Hydra rejects and recording why.
 
     Returns:
@@ -136,7 +139,7 @@ def compose_collect(overrides: list[str] | None = None) -> tuple[dict[str, Any],
     for _ in range(len(remaining) + 1):
         try:
             with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-                cfg = hydra_compose(config_name="config", overrides=remaining)
+                cfg = hydra_compose(config_name=config_name, overrides=remaining)
                 data = OmegaConf.to_container(cfg, resolve=True)
             break
         except (HydraException, OmegaConfBaseException, ValueError) as exc:

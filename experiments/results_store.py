@@ -1,0 +1,210 @@
+"""The results store of a sweep directory: chunk files written atomically, collected into two tables.
+
+Layout of a sweep directory ``DIR``::
+
+    sweep.json                       the plan: every run's config and seed (experiments.sweep_plan)
+    attempts/NNN.json                the chunks (lists of run ids) of each launch
+    chunks/NNN-CCCC.runs.parquet     one row per run of a finished chunk
+    chunks/NNN-CCCC.timeseries.parquet   its long time series
+    chunks/NNN-CCCC.done             completion marker: run ids, statuses, file hashes
+    progress/NNN-CCCC                runs done so far by a running chunk (for the progress bar)
+    runs.parquet, timeseries.parquet the collected tables (``continuity collect DIR``)
+
+A chunk counts as finished only when its marker exists and names files whose hashes match,
+and the marker is written last (each file goes to a temporary name and is renamed into place),
+so a kill at any moment leaves either a whole chunk or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.api import atomic_write
+
+ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
+TIMING_COLUMNS = ("elapsed_s",)
+"""Columns that differ between otherwise identical sweeps (excluded from comparisons)."""
+TS_ID_COLUMNS = ("run_id", "date", "step", "administration")
+
+
+def chunk_name(attempt: int, chunk: int) -> str:
+    """``NNN-CCCC``: the file stem of one chunk of one attempt."""
+    return f"{attempt:03d}-{chunk:04d}"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_chunk(
+    sweep_dir: Path,
+    name: str,
+    rows: list[dict[str, Any]],
+    timeseries: pd.DataFrame | None,
+    seconds: float,
+) -> None:
+    """Write one finished chunk: its tables, then its completion marker (all atomic)."""
+    chunks = sweep_dir / "chunks"
+    chunks.mkdir(parents=True, exist_ok=True)
+    files = {}
+    runs_path = chunks / f"{name}.runs.parquet"
+    atomic_write(runs_path, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
+    files[runs_path.name] = _sha256(runs_path)
+    if timeseries is not None:
+        ts_path = chunks / f"{name}.timeseries.parquet"
+        atomic_write(ts_path, lambda p: timeseries.to_parquet(p, index=False))
+        files[ts_path.name] = _sha256(ts_path)
+    marker = {
+        "runs": [[int(r["run_id"]), r["status"]] for r in rows],
+        "files": files,
+        "seconds": seconds,
+    }
+    text = json.dumps(marker)
+    atomic_write(chunks / f"{name}.done", lambda p: Path(p).write_text(text))
+
+
+@dataclass
+class Chunk:
+    """A finished chunk as its marker describes it."""
+
+    name: str
+    runs: dict[int, str]
+    files: dict[str, str]
+    seconds: float
+
+
+def finished_chunks(sweep_dir: Path, verify: bool = False) -> list[Chunk]:
+    """The chunks whose marker exists (and, with ``verify``, whose files match it), by name."""
+    out = []
+    for marker in sorted((sweep_dir / "chunks").glob("*.done")):
+        try:
+            data = json.loads(marker.read_text())
+        except (OSError, ValueError):
+            continue
+        chunk = Chunk(
+            marker.name[: -len(".done")],
+            {int(r): s for r, s in data["runs"]},
+            data["files"],
+            float(data.get("seconds", 0.0)),
+        )
+        paths = [sweep_dir / "chunks" / f for f in chunk.files]
+        if not all(p.exists() for p in paths):
+            continue
+        if verify and any(_sha256(p) != chunk.files[p.name] for p in paths):
+            continue
+        out.append(chunk)
+    return out
+
+
+def finished_runs(sweep_dir: Path, retry_failed: bool = False) -> dict[int, str]:
+    """Run id → status of every finished run (an ``ok`` wins over a ``failed`` of the same run)."""
+    done: dict[int, str] = {}
+    for chunk in finished_chunks(sweep_dir):
+        for run_id, status in chunk.runs.items():
+            if done.get(run_id) != "ok":
+                done[run_id] = status
+    if retry_failed:
+        done = {r: s for r, s in done.items() if s == "ok"}
+    return done
+
+
+@dataclass
+class Collected:
+    """What ``collect`` found and wrote."""
+
+    runs: pd.DataFrame
+    expected: int
+    missing: list[int] = field(default_factory=list)
+    failed: pd.DataFrame | None = None
+    timeseries_rows: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def _normalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Give each column a dtype that depends only on its values (not on how chunks split them)."""
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        values = s.dropna()
+        if len(values) and values.map(lambda v: isinstance(v, bool)).all():
+            out[col] = s.astype("boolean")
+        elif len(values) and values.map(lambda v: isinstance(v, int | float)).all():
+            out[col] = (
+                s.astype("float64")
+                if s.isna().any() or values.map(lambda v: isinstance(v, float)).any()
+                else s.astype("int64")
+            )
+        else:
+            out[col] = s.astype(object).where(s.notna(), None)
+    return pd.DataFrame(out)
+
+
+def _pick_chunks(chunks: list[Chunk]) -> dict[str, set[int]]:
+    """Which runs to take from which chunk: the first ``ok`` of each run, else its first row."""
+    source: dict[int, tuple[str, str]] = {}
+    for chunk in chunks:
+        for run_id, status in chunk.runs.items():
+            if run_id not in source or (source[run_id][1] != "ok" and status == "ok"):
+                source[run_id] = (chunk.name, status)
+    picked: dict[str, set[int]] = {}
+    for run_id, (name, _) in source.items():
+        picked.setdefault(name, set()).add(run_id)
+    return picked
+
+
+def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected:
+    """Build ``DIR/runs.parquet`` and ``DIR/timeseries.parquet`` from the finished chunks.
+
+    Rows are sorted by ``run_id``; a run finished twice (a resumed chunk that a surviving
+    worker also finished) appears once. The tables are identical whatever the launcher,
+    workers, chunk size or interruptions.
+
+    Args:
+        sweep_dir: The sweep directory.
+        column_order: Leading columns of ``runs.parquet`` (the rest follow in their order).
+
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    plan = json.loads((sweep_dir / "sweep.json").read_text())
+    expected = len(plan["runs"])
+    chunks = finished_chunks(sweep_dir, verify=True)
+    picked = _pick_chunks(chunks)
+    frames = []
+    for chunk in chunks:
+        if chunk.name not in picked:
+            continue
+        df = pd.read_parquet(sweep_dir / "chunks" / f"{chunk.name}.runs.parquet")
+        frames.append(df[df["run_id"].isin(picked[chunk.name])])
+    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ID_COLUMNS)
+    runs = runs.sort_values("run_id", kind="stable").reset_index(drop=True)
+    lead = [c for c in (column_order or []) if c in runs.columns]
+    timing = [c for c in TIMING_COLUMNS if c in runs.columns]
+    rest = [c for c in runs.columns if c not in lead and c not in timing]
+    runs = _normalise(runs[lead + rest + timing])
+    files = [atomic_write(sweep_dir / "runs.parquet", lambda p: runs.to_parquet(p, index=False))]
+    tables = []
+    for chunk in chunks:
+        path = sweep_dir / "chunks" / f"{chunk.name}.timeseries.parquet"
+        if chunk.name in picked and path.exists():
+            t = pq.read_table(path)
+            mask = pa.compute.is_in(t["run_id"], pa.array(sorted(picked[chunk.name])))
+            tables.append(t.filter(mask))
+    n_ts = 0
+    if tables:
+        ts = pa.concat_tables(tables).sort_by([("run_id", "ascending")])
+        n_ts = ts.num_rows
+        files.append(
+            atomic_write(sweep_dir / "timeseries.parquet", lambda p: pq.write_table(ts, p))
+        )
+    done = set(runs["run_id"].astype(int)) if len(runs) else set()
+    missing = [r[0] for r in plan["runs"] if r[0] not in done]
+    failed = runs[runs["status"] != "ok"] if len(runs) else None
+    return Collected(runs, expected, missing, failed, n_ts, files)

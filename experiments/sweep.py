@@ -1,0 +1,340 @@
+"""``continuity sweep experiment=NAME [overrides]``: plan, launch through Hydra, show progress, collect.
+
+1. Plan (:mod:`experiments.sweep_plan`): compose, generate the design, validate every point and
+   derive every seed; any problem is reported before any run, exit code 2.
+2. The sweep directory is ``hydra.sweep.dir`` (default ``sweeps/NAME``). If it already holds this
+   sweep, the finished runs are kept and only the others run (resume); if it holds another sweep,
+   stop with a clear message.
+3. The remaining runs are split into chunks of about 10 s of work and launched as one Hydra
+   multirun of :mod:`experiments.sweep_job` (one job per chunk) with the launcher the user chose
+   (``hydra/launcher=joblib``, ``submitit_local``, ``submitit_slurm`` or ``slurm``). A progress
+   bar shows runs done, runs/s and time left.
+4. Collect (:mod:`experiments.results_store`): ``runs.parquet`` and ``timeseries.parquet``.
+   Failed runs are listed and make the exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from experiments.results_store import ID_COLUMNS, collect, finished_runs
+from experiments.sweep_plan import Plan, make_plan
+from sim.api import CONF_DIR, atomic_write
+from sim.errors import ConfigError, InputError
+
+TARGET_JOB_S = 10.0
+"""Aim for this much simulation work per Hydra job (its overhead is 0.2-1.3 s here)."""
+MIN_CHUNKS = 4
+"""Split even small sweeps into at least this many jobs (parallel launchers need several)."""
+
+USAGE = """usage: continuity sweep experiment=NAME [config overrides] [hydra overrides]
+
+Runs every design point of conf/experiment/NAME.yaml x its seed replications, in chunks of
+about 10 s of work per Hydra job, into Hydra's sweep directory (default sweeps/NAME), then
+collects DIR/runs.parquet (one row per run) and DIR/timeseries.parquet (long format).
+Re-running the same command resumes: finished runs are kept, the others are run.
+
+Experiments: {experiments}
+Design keys (all overridable): design.kind=grid|lhs|sobol|morris, design.parameters.KEY=[...],
+  design.samples=N, design.replications=R, design.seed=S, design.paired=true|false
+Sweep keys: sweep.chunk_size=auto|N, sweep.timeseries=true|false, sweep.retry_failed=true|false
+Examples:
+  continuity sweep experiment=turnover_x_cut
+  continuity sweep experiment=tactics design.replications=5 hydra/launcher=joblib
+  continuity sweep experiment=sensitivity design.samples=32 hydra.sweep.dir=out/sens
+  continuity sweep experiment=tactics hydra/launcher=slurm hydra.launcher.partition=cpu
+  continuity collect sweeps/tactics        (rebuild the tables from what has finished)
+Launchers: basic (default, one process), joblib (local cores; hydra.launcher.n_jobs=2),
+  submitit_local, submitit_slurm / slurm (a cluster; conf/hydra/launcher/slurm.yaml).
+Guide: docs/sweeps.md.
+"""
+
+
+def usage() -> str:
+    """The help text, with the experiments found in ``conf/experiment/``."""
+    names = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+    return USAGE.format(experiments=", ".join(names))
+
+
+@dataclass
+class Arguments:
+    """The command line split into its parts."""
+
+    experiment: str
+    overrides: list[str]
+    hydra_overrides: list[str]
+    sweep_dir: Path
+
+
+def _is_hydra(override: str) -> bool:
+    key = override.lstrip("+~")
+    return key.startswith(("hydra.", "hydra/"))
+
+
+def parse_args(args: list[str]) -> Arguments:
+    """Split the command line; every problem raises :class:`InputError`."""
+    experiment = None
+    overrides, hydra_overrides, sweep_dir = [], [], None
+    problems = []
+    for a in args:
+        if a.startswith("-"):
+            problems.append(f"{a}: unknown option (see continuity sweep --help)")
+        elif a.lstrip("+").startswith("experiment="):
+            experiment = a.split("=", 1)[1]
+        elif a.startswith("hydra.sweep.dir="):
+            sweep_dir = a.split("=", 1)[1]
+        elif _is_hydra(a):
+            hydra_overrides.append(a)
+        else:
+            overrides.append(a)
+    names = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+    if experiment is None:
+        problems.append(f"experiment: missing; choose one of {', '.join(names)} (experiment=NAME)")
+    elif experiment not in names:
+        problems.append(f"experiment: no experiment {experiment!r}; available: {', '.join(names)}")
+    if sweep_dir is not None and not sweep_dir.strip():
+        problems.append("hydra.sweep.dir: empty; give a directory")
+    if problems:
+        raise InputError(problems)
+    return Arguments(
+        experiment,
+        overrides,
+        hydra_overrides,
+        Path(sweep_dir or f"sweeps/{experiment}").expanduser().resolve(),
+    )
+
+
+def check_launcher(arguments: Arguments) -> str:
+    """Compose the job app with the Hydra overrides; return the launcher's name.
+
+    Raises:
+        ConfigError: An unknown launcher or Hydra key, before any run.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.api import _hydra_message
+
+    fixed = [f"sweep_dir={arguments.sweep_dir}", "attempt=0", "chunk=0"]
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            cfg = compose(
+                "sweep_job", overrides=fixed + arguments.hydra_overrides, return_hydra_config=True
+            )
+    except (HydraException, OmegaConfBaseException, ValueError) as exc:
+        raise ConfigError(_hydra_message(exc)) from None
+    return str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic"))
+
+
+def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
+    """Write the plan, or check that the directory holds this very sweep; return finished runs."""
+    manifest = sweep_dir / "sweep.json"
+    if manifest.exists():
+        try:
+            old = json.loads(manifest.read_text())
+        except ValueError:
+            old = {}
+        if old.get("digest") != plan.digest:
+            raise InputError(
+                [
+                    f"hydra.sweep.dir: {sweep_dir} holds another sweep (experiment "
+                    f"{old.get('experiment')!r}, overrides {old.get('overrides')}); repeat that "
+                    "command to resume it, or choose another hydra.sweep.dir= (or delete it)"
+                ]
+            )
+        return finished_runs(sweep_dir, plan.settings["retry_failed"])
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(plan.to_json(), allow_nan=False)
+    atomic_write(manifest, lambda p: Path(p).write_text(text))
+    return {}
+
+
+def chunk_size(plan: Plan, remaining: list[int]) -> int:
+    """Runs per job: ``sweep.chunk_size``, or about :data:`TARGET_JOB_S` of measured work."""
+    if plan.settings["chunk_size"] != "auto":
+        return int(plan.settings["chunk_size"])
+    from experiments.sweep_job import run_one
+
+    manifest = plan.to_json()
+    start = time.perf_counter()
+    run_one(manifest, manifest["runs"][remaining[0]])
+    seconds = max(time.perf_counter() - start, 1e-3)
+    by_time = max(1, math.floor(TARGET_JOB_S / seconds))
+    return max(1, min(by_time, math.ceil(len(remaining) / MIN_CHUNKS)))
+
+
+def write_attempt(sweep_dir: Path, remaining: list[int], size: int) -> tuple[int, int]:
+    """Record the chunks of a new attempt; return (attempt number, number of chunks)."""
+    attempts = sweep_dir / "attempts"
+    attempts.mkdir(exist_ok=True)
+    number = len(list(attempts.glob("*.json"))) + 1
+    chunks = [remaining[i : i + size] for i in range(0, len(remaining), size)]
+    text = json.dumps({"chunks": chunks})
+    atomic_write(attempts / f"{number:03d}.json", lambda p: Path(p).write_text(text))
+    return number, len(chunks)
+
+
+def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, total: int) -> int:
+    """Run the Hydra multirun of the chunks with a progress bar; return its exit code."""
+    from tqdm import tqdm
+
+    log_dir = arguments.sweep_dir / "logs"
+    log_dir.mkdir(exist_ok=True)
+    log = log_dir / f"attempt-{attempt:03d}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "experiments.sweep_job",
+        "--multirun",
+        f"sweep_dir={arguments.sweep_dir}",
+        f"attempt={attempt}",
+        f"chunk=range(0,{n_chunks})",
+        *arguments.hydra_overrides,
+    ]
+    env = {**os.environ, "CONTINUITY_CONF": str(CONF_DIR)}
+    progress_dir = arguments.sweep_dir / "progress"
+    prefix = f"{attempt:03d}-"
+    bar = tqdm(total=total, initial=done_before, unit="run", desc="sweep", file=sys.stderr)
+    with open(log, "w") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            while child.poll() is None:
+                time.sleep(0.3)
+                bar.update(done_before + _progress(progress_dir, prefix) - bar.n)
+        except KeyboardInterrupt:
+            child.terminate()
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            bar.close()
+            raise
+    bar.update(done_before + _progress(progress_dir, prefix) - bar.n)
+    bar.close()
+    return child.returncode
+
+
+def _progress(progress_dir: Path, prefix: str) -> int:
+    total = 0
+    for f in progress_dir.glob(f"{prefix}*"):
+        try:
+            total += int(f.read_text() or 0)
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def _tail(path: Path, n: int = 8) -> list[str]:
+    try:
+        return path.read_text(errors="replace").splitlines()[-n:]
+    except OSError:
+        return []
+
+
+def run_sweep(args: list[str]) -> int:
+    """The whole command; returns the exit code (0 done, 1 failures, 2 bad input, 130 interrupt)."""
+    arguments = parse_args(args)
+    launcher = check_launcher(arguments)
+    print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
+    plan = make_plan(arguments.experiment, arguments.overrides)
+    finished = prepare_directory(plan, arguments.sweep_dir)
+    total = len(plan.runs)
+    remaining = [r[0] for r in plan.runs if r[0] not in finished]
+    print(f"  {plan.design.describe()}", file=sys.stderr)
+    print(f"  directory: {arguments.sweep_dir}", file=sys.stderr)
+    start = time.perf_counter()
+    code = 0
+    if not remaining:
+        print(f"  all {total} runs already finished; collecting", file=sys.stderr)
+    else:
+        if finished:
+            print(f"  resuming: {len(finished)} of {total} runs already finished", file=sys.stderr)
+        size = chunk_size(plan, remaining)
+        attempt, n_chunks = write_attempt(arguments.sweep_dir, remaining, size)
+        print(
+            f"  launcher: {launcher}; {len(remaining)} runs in {n_chunks} jobs of up to {size}",
+            file=sys.stderr,
+        )
+        try:
+            code = launch(arguments, attempt, n_chunks, total - len(remaining), total)
+        except KeyboardInterrupt:
+            now = len(finished_runs(arguments.sweep_dir))
+            print(
+                f"\ninterrupted: {now} of {total} runs finished and kept in {arguments.sweep_dir};"
+                " run the same command again to resume",
+                file=sys.stderr,
+            )
+            return 130
+    wall = time.perf_counter() - start
+    result = collect(arguments.sweep_dir, column_order=_column_order(plan))
+    print(format_report(result, arguments.sweep_dir, wall, len(remaining)))
+    if code != 0 and (result.missing or not remaining):
+        log = arguments.sweep_dir / "logs"
+        print(
+            f"the launcher exited with code {code}; last lines of its log ({log}):", file=sys.stderr
+        )
+        for line in _tail(sorted(log.glob("attempt-*.log"))[-1]):
+            print(f"  {line}", file=sys.stderr)
+    failed = result.failed is not None and len(result.failed) > 0
+    return 1 if failed or result.missing or code != 0 else 0
+
+
+def _column_order(plan: Plan) -> list[str]:
+    return [*ID_COLUMNS, *plan.design.names, "label", "status", "error"]
+
+
+def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:
+    """The closing summary: counts, speed, where the tables are, and each failure."""
+    runs = result.runs
+    n_ok = int((runs["status"] == "ok").sum()) if len(runs) else 0
+    n_failed = len(result.failed) if result.failed is not None else 0
+    lines = [
+        f"Sweep {sweep_dir.name}: {len(runs)} of {result.expected} runs finished "
+        f"({n_ok} ok, {n_failed} failed)"
+    ]
+    if ran:
+        lines.append(
+            f"  this launch: {ran} runs in {wall:.1f} s ({ran / max(wall, 1e-9):.1f} runs/s)"
+        )
+    lines.append(f"  runs:       {sweep_dir / 'runs.parquet'} ({len(runs)} rows)")
+    if result.timeseries_rows:
+        lines.append(
+            f"  timeseries: {sweep_dir / 'timeseries.parquet'} ({result.timeseries_rows:,} rows)"
+        )
+    if n_failed:
+        lines.append(f"FAILED runs ({n_failed}):")
+        for _, row in result.failed.head(10).iterrows():
+            lines.append(
+                f"  run {row['run_id']} ({row['label']}, seed {row['seed']}): {row['error']}"
+            )
+        if n_failed > 10:
+            lines.append(f"  ... and {n_failed - 10} more (status column of runs.parquet)")
+    if result.missing:
+        lines.append(
+            f"MISSING: {len(result.missing)} runs did not finish; run the same command again"
+        )
+    return "\n".join(lines)
+
+
+def collect_command(args: list[str]) -> int:
+    """``continuity collect DIR``: rebuild the tables from the finished chunks of a sweep."""
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: continuity collect DIR   (a sweep directory holding sweep.json)")
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    sweep_dir = Path(args[0]).expanduser().resolve()
+    if not (sweep_dir / "sweep.json").exists():
+        raise InputError([f"{args[0]}: not a sweep directory (no sweep.json)"])
+    plan = json.loads((sweep_dir / "sweep.json").read_text())
+    order = [*ID_COLUMNS, *plan["design"]["parameters"], "label", "status", "error"]
+    result = collect(sweep_dir, column_order=order)
+    print(format_report(result, sweep_dir, 0.0, 0))
+    return 0

@@ -1,0 +1,116 @@
+"""One Hydra job of a sweep: run a chunk of the planned runs in-process and store its rows.
+
+``continuity sweep`` launches ``python -m experiments.sweep_job --multirun sweep_dir=DIR
+attempt=A chunk=range(0,K)`` with the launcher the user chose, so each Hydra job runs many runs
+(Hydra costs 0.2-1.3 s per job here). A job needs nothing but the sweep directory: every run's
+config and seed are in ``DIR/sweep.json``.
+
+A failing run is recorded with its error text (status ``failed``) and the chunk goes on.
+For fault-injection tests, ``CONTINUITY_FAIL_RUNS=3,17`` makes those run ids raise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import hydra
+from omegaconf import DictConfig
+
+from experiments.results_store import chunk_name, finished_chunks, write_chunk
+from sim.api import CONF_DIR
+
+FAIL_ENV = "CONTINUITY_FAIL_RUNS"
+PROGRESS_EVERY_S = 0.25
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> dict[str, Any]:
+    return json.loads(Path(path).read_text())
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    """Read a JSON file once per process (cached by path and modification time)."""
+    return _load(str(path), path.stat().st_mtime)
+
+
+def _injected_failures() -> set[int]:
+    text = os.environ.get(FAIL_ENV, "")
+    return {int(x) for x in text.split(",") if x.strip()}
+
+
+def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
+    """Run one planned run; return its row and its long time series (None if it failed)."""
+    from experiments.run_tables import long_timeseries, summary_row
+    from experiments.sweep_plan import config_for, format_value
+    from sim.api import run as run_model
+    from sim.config import validate
+
+    run_id, point_id, replication, seed = run
+    point = plan["points"][point_id]
+    row: dict[str, Any] = {
+        "run_id": run_id,
+        "point_id": point_id,
+        "replication": replication,
+        "seed": seed,
+        **{k: format_value(v) for k, v in point["values"].items()},
+        "label": point["label"],
+    }
+    start = time.perf_counter()
+    try:
+        if run_id in _injected_failures():
+            raise RuntimeError(f"injected failure ({FAIL_ENV})")
+        result = run_model(validate(config_for(plan["bases"], point, seed)), keep_model=False)
+    except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never fatal
+        row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        row["elapsed_s"] = time.perf_counter() - start
+        return row, None
+    row.update(status="ok", error=None, **summary_row(result.summary))
+    row["elapsed_s"] = time.perf_counter() - start
+    ts = long_timeseries(result.timeseries, run_id) if plan["settings"]["timeseries"] else None
+    return row, ts
+
+
+def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
+    """Run chunk ``chunk`` of attempt ``attempt`` unless it is already finished.
+
+    Returns:
+        The number of runs done (0 if the chunk was already finished).
+    """
+    import pandas as pd
+
+    name = chunk_name(attempt, chunk)
+    if any(c.name == name for c in finished_chunks(sweep_dir)):
+        return 0
+    plan = load_json(sweep_dir / "sweep.json")
+    run_ids = load_json(sweep_dir / "attempts" / f"{attempt:03d}.json")["chunks"][chunk]
+    progress = sweep_dir / "progress" / name
+    progress.parent.mkdir(parents=True, exist_ok=True)
+    rows, series = [], []
+    start = last = time.perf_counter()
+    for i, run_id in enumerate(run_ids, 1):
+        row, ts = run_one(plan, plan["runs"][run_id])
+        rows.append(row)
+        if ts is not None:
+            series.append(ts)
+        if time.perf_counter() - last > PROGRESS_EVERY_S:
+            progress.write_text(str(i))
+            last = time.perf_counter()
+    timeseries = pd.concat(series, ignore_index=True) if series else None
+    write_chunk(sweep_dir, name, rows, timeseries, time.perf_counter() - start)
+    progress.write_text(str(len(run_ids)))
+    return len(run_ids)
+
+
+@hydra.main(config_path=str(CONF_DIR), config_name="sweep_job", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    """Hydra task: run one chunk."""
+    run_chunk(Path(cfg.sweep_dir), int(cfg.attempt), int(cfg.chunk))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
