@@ -11,6 +11,7 @@ An experiment file (``conf/experiment/NAME.yaml``) has one shape whatever the de
       replications: 10      # seeds per design point
       seed: 0               # sweep seed: design sampling and every run's seed derive from it
 
+A grid with no parameters has one point: the composed config itself, replicated.
 Parameters may also be written nested (``shocks: {funding_cut: {size: [...]}}``), which is what
 a command-line override such as ``design.parameters.shocks.funding_cut.size=[0,1]`` produces.
 Optional keys: ``paired`` (same seeds at every point: common random numbers),
@@ -80,6 +81,8 @@ class Design:
     def points(self) -> list[dict[str, Any]]:
         """Every design point, in design order (the order SALib's analysers expect)."""
         if self.kind == "grid":
+            if not self.parameters:
+                return [{}]
             combos = itertools.product(*self.parameters.values())
             return [dict(zip(self.names, c, strict=True)) for c in combos]
         from SALib.sample import latin, morris, sobol
@@ -98,8 +101,9 @@ class Design:
     def describe(self) -> str:
         """One line: kind, parameters, points × replications."""
         n = len(self.points())
+        over = ", ".join(self.names) or "no parameter (the config as composed)"
         return (
-            f"{self.kind} over {', '.join(self.names)}: {n} points x {self.replications} "
+            f"{self.kind} over {over}: {n} points x {self.replications} "
             f"replications = {n * self.replications} runs"
         )
 
@@ -184,8 +188,8 @@ def parse_design(node: Any) -> Design:
         kind = "grid"
     raw, more = flatten_parameters(node.get("parameters") or {})
     problems += more
-    if not raw and not more:
-        problems.append("design.parameters: empty; name at least one config key to vary")
+    if not raw and not more and kind != "grid":
+        problems.append(f"design.parameters: empty; {kind} needs at least one [low, high] range")
     parameters = {k: _check_values(kind, k, v, problems) for k, v in raw.items()}
     if "seed" in parameters:
         problems.append("design.parameters.seed: seeds are set by the sweep (design.seed)")

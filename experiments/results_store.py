@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.api import atomic_write
@@ -46,10 +47,21 @@ def write_chunk(
     sweep_dir: Path,
     name: str,
     rows: list[dict[str, Any]],
-    timeseries: pd.DataFrame | None,
+    timeseries: Any,
     seconds: float,
 ) -> None:
-    """Write one finished chunk: its tables, then its completion marker (all atomic)."""
+    """Write one finished chunk: its tables, then its completion marker (all atomic).
+
+    Args:
+        sweep_dir: The sweep directory.
+        name: The chunk's name (:func:`chunk_name`).
+        rows: One summary row per run.
+        timeseries: The runs' long time series (a pyarrow table), or None.
+        seconds: Time the chunk took.
+
+    """
+    import pyarrow.parquet as pq
+
     chunks = sweep_dir / "chunks"
     chunks.mkdir(parents=True, exist_ok=True)
     files = {}
@@ -58,7 +70,7 @@ def write_chunk(
     files[runs_path.name] = _sha256(runs_path)
     if timeseries is not None:
         ts_path = chunks / f"{name}.timeseries.parquet"
-        atomic_write(ts_path, lambda p: timeseries.to_parquet(p, index=False))
+        atomic_write(ts_path, lambda p: pq.write_table(timeseries, p))
         files[ts_path.name] = _sha256(ts_path)
     marker = {
         "runs": [[int(r["run_id"]), r["status"]] for r in rows],
@@ -126,20 +138,27 @@ class Collected:
     files: list[Path] = field(default_factory=list)
 
 
-def _normalise(df: pd.DataFrame) -> pd.DataFrame:
-    """Give each column a dtype that depends only on its values (not on how chunks split them)."""
+def _normalise(df: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
+    """Give each metric column a dtype that depends only on its values, never on chunking.
+
+    Chunks are typed separately (a chunk with a failed run has NaN in its integer columns), so
+    after concatenation: all-bool columns become ``bool`` (``boolean`` with nulls); numeric
+    columns become ``int64`` when every value is a whole number and none is missing, else
+    ``float64``; text stays text with ``None`` for missing. Columns in ``keep`` (ids, design
+    parameters) come straight from the plan and are left alone.
+    """
     out = {}
     for col in df.columns:
         s = df[col]
         values = s.dropna()
-        if len(values) and values.map(lambda v: isinstance(v, bool)).all():
-            out[col] = s.astype("boolean")
-        elif len(values) and values.map(lambda v: isinstance(v, int | float)).all():
-            out[col] = (
-                s.astype("float64")
-                if s.isna().any() or values.map(lambda v: isinstance(v, float)).any()
-                else s.astype("int64")
-            )
+        if col in keep:
+            out[col] = s
+        elif len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
+            out[col] = s.astype("boolean") if s.isna().any() else s.astype(bool)
+        elif len(values) and values.map(lambda v: isinstance(v, int | float | np.number)).all():
+            f = s.astype("float64")
+            whole = bool((values.astype("float64") % 1 == 0).all())
+            out[col] = f.astype("int64") if whole and not f.isna().any() else f
         else:
             out[col] = s.astype(object).where(s.notna(), None)
     return pd.DataFrame(out)
@@ -188,7 +207,7 @@ def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected
     lead = [c for c in (column_order or []) if c in runs.columns]
     timing = [c for c in TIMING_COLUMNS if c in runs.columns]
     rest = [c for c in runs.columns if c not in lead and c not in timing]
-    runs = _normalise(runs[lead + rest + timing])
+    runs = _normalise(runs[lead + rest + timing], keep=set(lead) - {"status", "error"})
     files = [atomic_write(sweep_dir / "runs.parquet", lambda p: runs.to_parquet(p, index=False))]
     tables = []
     for chunk in chunks:
@@ -199,7 +218,10 @@ def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected
             tables.append(t.filter(mask))
     n_ts = 0
     if tables:
-        ts = pa.concat_tables(tables).sort_by([("run_id", "ascending")])
+        ts = pa.concat_tables(tables)
+        ids = ts["run_id"].to_numpy()
+        if ids.size and (ids[1:] < ids[:-1]).any():
+            ts = ts.sort_by([("run_id", "ascending")])  # stable: months and variables keep order
         n_ts = ts.num_rows
         files.append(
             atomic_write(sweep_dir / "timeseries.parquet", lambda p: pq.write_table(ts, p))

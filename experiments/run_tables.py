@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sim.recorder import NUMERIC_COLUMNS
 
@@ -35,18 +36,52 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def long_timeseries(ts: pd.DataFrame, run_id: int) -> pd.DataFrame:
-    """A run's monthly table in long format: one row per (month, variable), values as floats."""
-    n = len(ts)
+def long_timeseries(runs: list[tuple[int, pd.DataFrame]]) -> pa.Table:
+    """Runs' monthly tables in long format: one row per (run, month, variable), values as floats.
+
+    Columns: ``run_id``, ``date``, ``step``, ``administration``, ``variable``, ``value``; rows
+    in the order of ``runs``, then month, then the recorder's column order.
+    """
     k = len(NUMERIC_COLUMNS)
-    values = ts.loc[:, list(NUMERIC_COLUMNS)].to_numpy(dtype=np.float64)
-    return pd.DataFrame(
+    if not runs:
+        return pa.table({c: pa.array([], type=t) for c, t in LONG_SCHEMA.items()})
+    cols = list(NUMERIC_COLUMNS)
+    values = np.concatenate([ts[cols].to_numpy(dtype=np.float64).reshape(-1) for _, ts in runs])
+    ids = np.concatenate([np.full(len(ts), r, dtype=np.int64) for r, ts in runs])
+    steps = np.concatenate([ts["step"].to_numpy(dtype=np.int64) for _, ts in runs])
+    date_codes, dates = pd.factorize(
+        np.concatenate([ts["date"].to_numpy(object) for _, ts in runs])
+    )
+    admin_codes, admins = pd.factorize(
+        np.concatenate([ts["administration"].to_numpy(object) for _, ts in runs])
+    )
+    n = len(ids)
+    return pa.table(
         {
-            "run_id": np.full(n * k, run_id, dtype=np.int64),
-            "date": np.repeat(ts["date"].to_numpy(dtype=object), k),
-            "step": np.repeat(ts["step"].to_numpy(dtype=np.int64), k),
-            "administration": np.repeat(ts["administration"].to_numpy(dtype=object), k),
-            "variable": np.tile(np.array(NUMERIC_COLUMNS, dtype=object), n),
-            "value": values.reshape(-1),
+            "run_id": pa.array(np.repeat(ids, k)),
+            "date": _strings(np.repeat(date_codes, k), dates),
+            "step": pa.array(np.repeat(steps, k)),
+            "administration": _strings(np.repeat(admin_codes, k), admins),
+            "variable": _strings(np.tile(np.arange(k), n), NUMERIC_COLUMNS),
+            "value": pa.array(values),
         }
     )
+
+
+def _strings(codes: np.ndarray, labels: Any) -> pa.Array:
+    """Strings from integer codes into a few labels, built in Arrow (no Python strings per row)."""
+    dictionary = pa.array([str(x) for x in labels], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary).cast(
+        pa.string()
+    )
+
+
+LONG_SCHEMA = {
+    "run_id": pa.int64(),
+    "date": pa.string(),
+    "step": pa.int64(),
+    "administration": pa.string(),
+    "variable": pa.string(),
+    "value": pa.float64(),
+}
+"""Columns and types of ``timeseries.parquet``."""

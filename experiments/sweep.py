@@ -193,7 +193,7 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
     command = [
         sys.executable,
         "-m",
-        "experiments.sweep_job",
+        "experiments.launch_jobs",
         "--multirun",
         f"sweep_dir={arguments.sweep_dir}",
         f"attempt={attempt}",
@@ -242,6 +242,7 @@ def _tail(path: Path, n: int = 8) -> list[str]:
 
 def run_sweep(args: list[str]) -> int:
     """The whole command; returns the exit code (0 done, 1 failures, 2 bad input, 130 interrupt)."""
+    t_start = time.perf_counter()
     arguments = parse_args(args)
     launcher = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
@@ -252,6 +253,7 @@ def run_sweep(args: list[str]) -> int:
     print(f"  {plan.design.describe()}", file=sys.stderr)
     print(f"  directory: {arguments.sweep_dir}", file=sys.stderr)
     start = time.perf_counter()
+    t_plan = start - t_start
     code = 0
     if not remaining:
         print(f"  all {total} runs already finished; collecting", file=sys.stderr)
@@ -276,7 +278,12 @@ def run_sweep(args: list[str]) -> int:
             return 130
     wall = time.perf_counter() - start
     result = collect(arguments.sweep_dir, column_order=_column_order(plan))
+    t_collect = time.perf_counter() - start - wall
     print(format_report(result, arguments.sweep_dir, wall, len(remaining)))
+    print(
+        f"  time: planning {t_plan:.1f} s, runs {wall:.1f} s, collecting {t_collect:.1f} s",
+        file=sys.stderr,
+    )
     if code != 0 and (result.missing or not remaining):
         log = arguments.sweep_dir / "logs"
         print(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,12 @@ def _injected_failures() -> set[int]:
     return {int(x) for x in text.split(",") if x.strip()}
 
 
-def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
-    """Run one planned run; return its row and its long time series (None if it failed)."""
-    from experiments.run_tables import long_timeseries, summary_row
-    from experiments.sweep_plan import config_for, format_value
-    from sim.api import run as run_model
-    from sim.config import validate
+def _make_row(plan: dict[str, Any], run: list[int]) -> dict[str, Any]:
+    from experiments.sweep_plan import format_value
 
     run_id, point_id, replication, seed = run
     point = plan["points"][point_id]
-    row: dict[str, Any] = {
+    return {
         "run_id": run_id,
         "point_id": point_id,
         "replication": replication,
@@ -60,19 +57,44 @@ def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
         **{k: format_value(v) for k, v in point["values"].items()},
         "label": point["label"],
     }
+
+
+_CONFIGS: dict[tuple[str, int], Any] = {}
+
+
+def point_config(plan: dict[str, Any], point_id: int) -> Any:
+    """The validated config of a point (seed 0), cached: a point's runs differ only by seed."""
+    from experiments.sweep_plan import config_for
+    from sim.config import validate
+
+    key = (plan["digest"], point_id)
+    if key not in _CONFIGS:
+        if len(_CONFIGS) >= 64:
+            _CONFIGS.clear()
+        _CONFIGS[key] = validate(config_for(plan["bases"], plan["points"][point_id], 0))
+    return _CONFIGS[key]
+
+
+def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
+    """Run one planned run; return its summary row and its monthly table (None if it failed)."""
+    from experiments.run_tables import summary_row
+    from sim.api import run as run_model
+
+    run_id, point_id, _, seed = run
+    row = _make_row(plan, run)
     start = time.perf_counter()
     try:
         if run_id in _injected_failures():
             raise RuntimeError(f"injected failure ({FAIL_ENV})")
-        result = run_model(validate(config_for(plan["bases"], point, seed)), keep_model=False)
+        cfg = replace(point_config(plan, point_id), seed=seed)
+        result = run_model(cfg, keep_model=False)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never fatal
         row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         row["elapsed_s"] = time.perf_counter() - start
         return row, None
     row.update(status="ok", error=None, **summary_row(result.summary))
     row["elapsed_s"] = time.perf_counter() - start
-    ts = long_timeseries(result.timeseries, run_id) if plan["settings"]["timeseries"] else None
-    return row, ts
+    return row, result.timeseries
 
 
 def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
@@ -81,7 +103,7 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
     Returns:
         The number of runs done (0 if the chunk was already finished).
     """
-    import pandas as pd
+    from experiments.run_tables import long_timeseries
 
     name = chunk_name(attempt, chunk)
     if any(c.name == name for c in finished_chunks(sweep_dir)):
@@ -96,11 +118,11 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
         row, ts = run_one(plan, plan["runs"][run_id])
         rows.append(row)
         if ts is not None:
-            series.append(ts)
+            series.append((run_id, ts))
         if time.perf_counter() - last > PROGRESS_EVERY_S:
             progress.write_text(str(i))
             last = time.perf_counter()
-    timeseries = pd.concat(series, ignore_index=True) if series else None
+    timeseries = long_timeseries(series) if plan["settings"]["timeseries"] else None
     write_chunk(sweep_dir, name, rows, timeseries, time.perf_counter() - start)
     progress.write_text(str(len(run_ids)))
     return len(run_ids)
