@@ -213,7 +213,7 @@ def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected
     for chunk in chunks:
         path = sweep_dir / "chunks" / f"{chunk.name}.timeseries.parquet"
         if chunk.name in picked and path.exists():
-            t = pq.read_table(path)
+            t = pq.read_table(path, read_dictionary=["date", "administration", "variable"])
             mask = pa.compute.is_in(t["run_id"], pa.array(sorted(picked[chunk.name])))
             tables.append(t.filter(mask))
     n_ts = 0

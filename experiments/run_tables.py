@@ -40,7 +40,8 @@ def long_timeseries(runs: list[tuple[int, pd.DataFrame]]) -> pa.Table:
     """Runs' monthly tables in long format: one row per (run, month, variable), values as floats.
 
     Columns: ``run_id``, ``date``, ``step``, ``administration``, ``variable``, ``value``; rows
-    in the order of ``runs``, then month, then the recorder's column order.
+    in the order of ``runs``, then month, then the recorder's column order. The text columns
+    are dictionary-encoded (pandas reads them as categoricals, in order of first appearance).
     """
     k = len(NUMERIC_COLUMNS)
     if not runs:
@@ -69,19 +70,18 @@ def long_timeseries(runs: list[tuple[int, pd.DataFrame]]) -> pa.Table:
 
 
 def _strings(codes: np.ndarray, labels: Any) -> pa.Array:
-    """Strings from integer codes into a few labels, built in Arrow (no Python strings per row)."""
+    """Dictionary-encoded text from integer codes (read by pandas as a categorical)."""
     dictionary = pa.array([str(x) for x in labels], type=pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary).cast(
-        pa.string()
-    )
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary)
 
 
+TEXT = pa.dictionary(pa.int32(), pa.string())
 LONG_SCHEMA = {
     "run_id": pa.int64(),
-    "date": pa.string(),
+    "date": TEXT,
     "step": pa.int64(),
-    "administration": pa.string(),
-    "variable": pa.string(),
+    "administration": TEXT,
+    "variable": TEXT,
     "value": pa.float64(),
 }
 """Columns and types of ``timeseries.parquet``."""

@@ -112,8 +112,11 @@ def parse_args(args: list[str]) -> Arguments:
     )
 
 
-def check_launcher(arguments: Arguments) -> str:
-    """Compose the job app with the Hydra overrides; return the launcher's name.
+def check_launcher(arguments: Arguments) -> tuple[str, int]:
+    """Compose the job app with the Hydra overrides; return the launcher's name and workers.
+
+    Workers: 1 for the basic launcher, ``n_jobs`` for joblib (-1 = every core), the array
+    parallelism for submitit launchers.
 
     Raises:
         ConfigError: An unknown launcher or Hydra key, before any run.
@@ -132,7 +135,14 @@ def check_launcher(arguments: Arguments) -> str:
             )
     except (HydraException, OmegaConfBaseException, ValueError) as exc:
         raise ConfigError(_hydra_message(exc)) from None
-    return str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic"))
+    launcher = cfg.hydra.launcher
+    workers = 1
+    if "n_jobs" in launcher:
+        n = int(launcher.n_jobs)
+        workers = n if n > 0 else max(1, (os.cpu_count() or 1) + 1 + n)
+    elif "array_parallelism" in launcher:
+        workers = int(launcher.array_parallelism)
+    return str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic")), workers
 
 
 def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
@@ -158,8 +168,12 @@ def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
     return {}
 
 
-def chunk_size(plan: Plan, remaining: list[int]) -> int:
-    """Runs per job: ``sweep.chunk_size``, or about :data:`TARGET_JOB_S` of measured work."""
+def chunk_size(plan: Plan, remaining: list[int], workers: int = 1) -> int:
+    """Runs per job: ``sweep.chunk_size``, or about :data:`TARGET_JOB_S` of measured work.
+
+    With the automatic size, the number of jobs is at least :data:`MIN_CHUNKS` and, for up to
+    16 workers, a multiple of the workers, so that they finish together.
+    """
     if plan.settings["chunk_size"] != "auto":
         return int(plan.settings["chunk_size"])
     from experiments.sweep_job import run_one
@@ -168,8 +182,11 @@ def chunk_size(plan: Plan, remaining: list[int]) -> int:
     start = time.perf_counter()
     run_one(manifest, manifest["runs"][remaining[0]])
     seconds = max(time.perf_counter() - start, 1e-3)
-    by_time = max(1, math.floor(TARGET_JOB_S / seconds))
-    return max(1, min(by_time, math.ceil(len(remaining) / MIN_CHUNKS)))
+    n = len(remaining)
+    jobs = max(MIN_CHUNKS, math.ceil(n * seconds / TARGET_JOB_S))
+    if workers <= 16:
+        jobs = math.ceil(jobs / workers) * workers
+    return max(1, math.ceil(n / min(jobs, n)))
 
 
 def write_attempt(sweep_dir: Path, remaining: list[int], size: int) -> tuple[int, int]:
@@ -244,7 +261,7 @@ def run_sweep(args: list[str]) -> int:
     """The whole command; returns the exit code (0 done, 1 failures, 2 bad input, 130 interrupt)."""
     t_start = time.perf_counter()
     arguments = parse_args(args)
-    launcher = check_launcher(arguments)
+    launcher, workers = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
     plan = make_plan(arguments.experiment, arguments.overrides)
     finished = prepare_directory(plan, arguments.sweep_dir)
@@ -260,10 +277,11 @@ def run_sweep(args: list[str]) -> int:
     else:
         if finished:
             print(f"  resuming: {len(finished)} of {total} runs already finished", file=sys.stderr)
-        size = chunk_size(plan, remaining)
+        size = chunk_size(plan, remaining, workers)
         attempt, n_chunks = write_attempt(arguments.sweep_dir, remaining, size)
         print(
-            f"  launcher: {launcher}; {len(remaining)} runs in {n_chunks} jobs of up to {size}",
+            f"  launcher: {launcher} ({workers} worker{'s' * (workers > 1)}); {len(remaining)} runs "
+            f"in {n_chunks} jobs of up to {size}",
             file=sys.stderr,
         )
         try:

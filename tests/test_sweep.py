@@ -115,7 +115,7 @@ def test_joblib_two_workers_and_other_chunks_give_identical_tables(reference, tm
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr + done.stdout
-    assert "launcher: joblib; 12 runs in 3 jobs of up to 5" in done.stderr
+    assert "launcher: joblib (2 workers); 12 runs in 3 jobs of up to 5" in done.stderr
     assert_same(reference, out)
 
 
