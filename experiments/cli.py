@@ -47,6 +47,10 @@ def run_command(args: list[str]) -> int:
             return _fail(
                 "run", ["--multirun is not supported by 'run'; sweeps come with 'continuity sweep'"]
             )
+        if any(a.lstrip("+").startswith("experiment=") for a in args):
+            return _fail(
+                "run", ["experiment: experiments are swept with 'continuity sweep experiment=NAME'"]
+            )
         try:
             load_config(args)
         except InputError as exc:

@@ -31,7 +31,7 @@ GROUPS = ("scenario", "network", "shocks", "params", "counterfactual", "tactics"
 """Config groups a design may vary by option name (``tactics`` takes a list of tactics)."""
 
 SETTINGS = {"chunk_size": "auto", "timeseries": True, "retry_failed": False}
-"""The ``sweep`` node: runs per job (``auto`` ≈ 10 s of work), write the long time series,
+"""The ``sweep`` node: runs per job (``auto`` ≈ 20 s of work), write the long time series,
 redo failed runs when resuming."""
 
 MAX_LINES = 12

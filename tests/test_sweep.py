@@ -305,3 +305,34 @@ def test_sweep_help_lists_experiments_and_launchers(tmp_path):
     assert done.returncode == 0
     for word in ("turnover_x_cut", "tactics", "sensitivity", "joblib", "slurm", "design.kind"):
         assert word in done.stdout
+
+
+def test_run_points_experiments_to_sweep(tmp_path):
+    done = subprocess.run(
+        [CONTINUITY, "run", "experiment=tactics"], capture_output=True, text=True, env=env()
+    )
+    assert done.returncode == 2 and "continuity sweep experiment=NAME" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("experiment", "extra", "n_runs"),
+    [
+        ("turnover_x_cut", [], 48),
+        ("tactics", [], 37),
+        ("sensitivity", ["design.samples=16", "sweep.timeseries=false"], 16 * 8),
+    ],
+)
+def test_each_preset_runs_with_one_seed_per_point(tmp_path, experiment, extra, n_runs):
+    out = tmp_path / experiment
+    done = sweep(
+        f"experiment={experiment}",
+        "design.replications=1",
+        *extra,
+        f"hydra.sweep.dir={out}",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == n_runs and (runs["status"] == "ok").all()
+    assert runs["continuity_index"].notna().all()
