@@ -203,8 +203,6 @@ def write_attempt(sweep_dir: Path, remaining: list[int], size: int) -> tuple[int
 
 def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, total: int) -> int:
     """Run the Hydra multirun of the chunks with a progress bar; return its exit code."""
-    from tqdm import tqdm
-
     log_dir = arguments.sweep_dir / "logs"
     log_dir.mkdir(exist_ok=True)
     log = log_dir / f"attempt-{attempt:03d}.log"
@@ -221,7 +219,7 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
     env = {**os.environ, "CONTINUITY_CONF": str(CONF_DIR)}
     progress_dir = arguments.sweep_dir / "progress"
     prefix = f"{attempt:03d}-"
-    bar = tqdm(total=total, initial=done_before, unit="run", desc="sweep", file=sys.stderr)
+    bar = Progress(total, done_before)
     with open(log, "w") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
@@ -239,6 +237,39 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
     bar.update(done_before + _progress(progress_dir, prefix) - bar.n)
     bar.close()
     return child.returncode
+
+
+class Progress:
+    """A progress bar on a terminal (tqdm: runs, runs/s, time left), else a line every 30 s."""
+
+    def __init__(self, total: int, done: int):
+        self.total, self.n, self.start_n = total, done, done
+        self.start = self.last = time.monotonic()
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="run", desc="sweep", file=sys.stderr)
+
+    def update(self, delta: int) -> None:
+        """Advance by ``delta`` runs."""
+        self.n += delta
+        if self.bar is not None:
+            self.bar.update(delta)
+        elif time.monotonic() - self.last >= 30:
+            self.last = time.monotonic()
+            rate = (self.n - self.start_n) / max(self.last - self.start, 1e-9)
+            left = (self.total - self.n) / rate if rate > 0 else float("nan")
+            print(
+                f"sweep: {self.n}/{self.total} runs, {rate:.1f} runs/s, about {left:.0f} s left",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        """Finish the bar."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _progress(progress_dir: Path, prefix: str) -> int:
@@ -303,7 +334,7 @@ def run_sweep(args: list[str]) -> int:
         f"  time: planning {t_plan:.1f} s, runs {wall:.1f} s, collecting {t_collect:.1f} s",
         file=sys.stderr,
     )
-    if code != 0 and (result.missing or not remaining):
+    if code != 0:
         log = arguments.sweep_dir / "logs"
         print(
             f"the launcher exited with code {code}; last lines of its log ({log}):", file=sys.stderr
