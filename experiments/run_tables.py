@@ -36,8 +36,22 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def long_timeseries(runs: list[tuple[int, pd.DataFrame]]) -> pa.Table:
-    """Runs' monthly tables in long format: one row per (run, month, variable), values as floats.
+Monthly = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""A run's monthly table, compact: values (months x variables), steps, dates, administrations."""
+
+
+def compact(ts: pd.DataFrame) -> Monthly:
+    """Keep only the arrays of a run's monthly table (few Python objects to hold per run)."""
+    return (
+        ts.loc[:, list(NUMERIC_COLUMNS)].to_numpy(dtype=np.float64),
+        ts["step"].to_numpy(dtype=np.int64),
+        ts["date"].to_numpy(dtype=object),
+        ts["administration"].to_numpy(dtype=object),
+    )
+
+
+def long_timeseries(runs: list[tuple[int, Monthly]]) -> pa.Table:
+    """Runs' monthly tables (:func:`compact`) in long format: one row per (run, month, variable).
 
     Columns: ``run_id``, ``date``, ``step``, ``administration``, ``variable``, ``value``; rows
     in the order of ``runs``, then month, then the recorder's column order. The text columns
@@ -46,16 +60,11 @@ def long_timeseries(runs: list[tuple[int, pd.DataFrame]]) -> pa.Table:
     k = len(NUMERIC_COLUMNS)
     if not runs:
         return pa.table({c: pa.array([], type=t) for c, t in LONG_SCHEMA.items()})
-    cols = list(NUMERIC_COLUMNS)
-    values = np.concatenate([ts[cols].to_numpy(dtype=np.float64).reshape(-1) for _, ts in runs])
-    ids = np.concatenate([np.full(len(ts), r, dtype=np.int64) for r, ts in runs])
-    steps = np.concatenate([ts["step"].to_numpy(dtype=np.int64) for _, ts in runs])
-    date_codes, dates = pd.factorize(
-        np.concatenate([ts["date"].to_numpy(object) for _, ts in runs])
-    )
-    admin_codes, admins = pd.factorize(
-        np.concatenate([ts["administration"].to_numpy(object) for _, ts in runs])
-    )
+    values = np.concatenate([m[0].reshape(-1) for _, m in runs])
+    ids = np.concatenate([np.full(len(m[1]), r, dtype=np.int64) for r, m in runs])
+    steps = np.concatenate([m[1] for _, m in runs])
+    date_codes, dates = pd.factorize(np.concatenate([m[2] for _, m in runs]))
+    admin_codes, admins = pd.factorize(np.concatenate([m[3] for _, m in runs]))
     n = len(ids)
     return pa.table(
         {
