@@ -91,10 +91,25 @@ class Chunk:
     seconds: float
 
 
-def finished_chunks(sweep_dir: Path, verify: bool = False) -> list[Chunk]:
-    """The chunks whose marker exists (and, with ``verify``, whose files match it), by name."""
+def finished_chunks(
+    sweep_dir: Path, verify: bool = False, names: set[str] | None = None
+) -> list[Chunk]:
+    """The chunks whose marker exists (and, with ``verify``, whose files match it), by name.
+
+    Args:
+        sweep_dir: The sweep directory.
+        verify: Also check the files' SHA-256 against the marker.
+        names: Only these chunks (default: all).
+
+    """
     out = []
-    for marker in sorted((sweep_dir / "chunks").glob("*.done")):
+    chunks = sweep_dir / "chunks"
+    markers = (
+        [chunks / f"{n}.done" for n in sorted(names)]
+        if names is not None
+        else sorted(chunks.glob("*.done"))
+    )
+    for marker in markers:
         try:
             data = json.loads(marker.read_text())
         except (OSError, ValueError):
@@ -112,6 +127,11 @@ def finished_chunks(sweep_dir: Path, verify: bool = False) -> list[Chunk]:
             continue
         out.append(chunk)
     return out
+
+
+def is_finished(sweep_dir: Path, name: str) -> bool:
+    """Whether chunk ``name`` has finished (its marker and the files it names exist)."""
+    return any(c.name == name for c in finished_chunks(sweep_dir, names={name}))
 
 
 def finished_runs(sweep_dir: Path, retry_failed: bool = False) -> dict[int, str]:
@@ -177,16 +197,18 @@ def _pick_chunks(chunks: list[Chunk]) -> dict[str, set[int]]:
     return picked
 
 
-def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected:
+def collect(sweep_dir: Path) -> Collected:
     """Build ``DIR/runs.parquet`` and ``DIR/timeseries.parquet`` from the finished chunks.
 
     Rows are sorted by ``run_id``; a run finished twice (a resumed chunk that a surviving
     worker also finished) appears once. The tables are identical whatever the launcher,
     workers, chunk size or interruptions.
 
+    Columns: the ids, the design keys, ``label``, ``status``, ``error``, then the metrics in
+    their order, then the timing columns.
+
     Args:
         sweep_dir: The sweep directory.
-        column_order: Leading columns of ``runs.parquet`` (the rest follow in their order).
 
     """
     import pyarrow as pa
@@ -204,7 +226,8 @@ def collect(sweep_dir: Path, column_order: list[str] | None = None) -> Collected
         frames.append(df[df["run_id"].isin(picked[chunk.name])])
     runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ID_COLUMNS)
     runs = runs.sort_values("run_id", kind="stable").reset_index(drop=True)
-    lead = [c for c in (column_order or []) if c in runs.columns]
+    order = [*ID_COLUMNS, *plan["design"]["parameters"], "label", "status", "error"]
+    lead = [c for c in order if c in runs.columns]
     timing = [c for c in TIMING_COLUMNS if c in runs.columns]
     rest = [c for c in runs.columns if c not in lead and c not in timing]
     runs = _normalise(runs[lead + rest + timing], keep=set(lead) - {"status", "error"})

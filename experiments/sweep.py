@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.results_store import ID_COLUMNS, collect, finished_runs
+from experiments.results_store import collect, finished_runs
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
@@ -327,7 +327,7 @@ def run_sweep(args: list[str]) -> int:
             )
             return 130
     wall = time.perf_counter() - start
-    result = collect(arguments.sweep_dir, column_order=_column_order(plan))
+    result = collect(arguments.sweep_dir)
     t_collect = time.perf_counter() - start - wall
     print(format_report(result, arguments.sweep_dir, wall, len(remaining)))
     print(
@@ -343,10 +343,6 @@ def run_sweep(args: list[str]) -> int:
             print(f"  {line}", file=sys.stderr)
     failed = result.failed is not None and len(result.failed) > 0
     return 1 if failed or result.missing or code != 0 else 0
-
-
-def _column_order(plan: Plan) -> list[str]:
-    return [*ID_COLUMNS, *plan.design.names, "label", "status", "error"]
 
 
 def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:
@@ -390,8 +386,6 @@ def collect_command(args: list[str]) -> int:
     sweep_dir = Path(args[0]).expanduser().resolve()
     if not (sweep_dir / "sweep.json").exists():
         raise InputError([f"{args[0]}: not a sweep directory (no sweep.json)"])
-    plan = json.loads((sweep_dir / "sweep.json").read_text())
-    order = [*ID_COLUMNS, *plan["design"]["parameters"], "label", "status", "error"]
-    result = collect(sweep_dir, column_order=order)
+    result = collect(sweep_dir)
     print(format_report(result, sweep_dir, 0.0, 0))
     return 0

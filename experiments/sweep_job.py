@@ -23,7 +23,7 @@ from typing import Any
 import hydra
 from omegaconf import DictConfig
 
-from experiments.results_store import chunk_name, finished_chunks, write_chunk
+from experiments.results_store import chunk_name, is_finished, write_chunk
 from sim.api import CONF_DIR
 
 FAIL_ENV = "CONTINUITY_FAIL_RUNS"
@@ -107,7 +107,7 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
     from experiments.run_tables import compact, long_timeseries
 
     name = chunk_name(attempt, chunk)
-    if any(c.name == name for c in finished_chunks(sweep_dir)):
+    if is_finished(sweep_dir, name):
         return 0
     plan = load_json(sweep_dir / "sweep.json")
     run_ids = load_json(sweep_dir / "attempts" / f"{attempt:03d}.json")["chunks"][chunk]
