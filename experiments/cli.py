@@ -24,6 +24,9 @@ Commands:
                   continuity sweep experiment=tactics design.replications=5 hydra/launcher=joblib
   sweep --help  designs, keys, launchers
   collect DIR  rebuild a sweep's tables from its finished runs
+  report DIR   figures and a plain-language HTML report of a run or sweep directory
+            e.g.  continuity report sweeps/tactics      (writes sweeps/tactics/report/index.html)
+  report --help  its options
 
 Configuration lives in conf/ (see docs/ODD.md and README.md).
 """
@@ -103,11 +106,26 @@ def collect_command(args: list[str]) -> int:
         return _fail("collect", exc.problems)
 
 
+def report_command(args: list[str]) -> int:
+    """``continuity report DIR``: figures and an HTML report from a run or sweep directory."""
+    from experiments import report
+    from sim.errors import InputError
+
+    if {"--help", "-h"}.intersection(args):
+        print(report.USAGE)
+        return 0
+    try:
+        return report.main(args)
+    except InputError as exc:
+        return _fail("report", exc.problems)
+
+
 COMMANDS = {
     "run": run_command,
     "validate": validate_command,
     "sweep": sweep_command,
     "collect": collect_command,
+    "report": report_command,
 }
 
 

@@ -7,6 +7,10 @@ config and seed are in ``DIR/sweep.json``.
 
 A failing run is recorded with its error text (status ``failed``) and the chunk goes on.
 For fault-injection tests, ``CONTINUITY_FAIL_RUNS=3,17`` makes those run ids raise.
+
+The first run of the plan (run id 0) also writes its stakeholder network as
+``DIR/network_nodes.parquet`` and ``DIR/network_edges.parquet`` (see
+:meth:`sim.api.Result.network_tables`), for the network figure of the report.
 """
 
 from __future__ import annotations
@@ -76,10 +80,20 @@ def point_config(plan: dict[str, Any], point_id: int) -> Any:
     return _CONFIGS[key]
 
 
-def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
-    """Run one planned run; return its summary row and its monthly table (None if it failed)."""
+NETWORK_RUN = 0
+"""The run whose stakeholder network a sweep keeps (the first of the plan)."""
+
+
+def run_one(
+    plan: dict[str, Any], run: list[int], network_dir: Path | None = None
+) -> tuple[dict[str, Any], Any]:
+    """Run one planned run; return its summary row and its monthly table (None if it failed).
+
+    Run :data:`NETWORK_RUN` writes its network tables into ``network_dir`` if one is given.
+    """
     from experiments.run_tables import summary_row
     from sim.api import run as run_model
+    from sim.api import write_network_tables
 
     run_id, point_id, _, seed = run
     row = _make_row(plan, run)
@@ -88,7 +102,10 @@ def run_one(plan: dict[str, Any], run: list[int]) -> tuple[dict[str, Any], Any]:
         if run_id in _injected_failures():
             raise RuntimeError(f"injected failure ({FAIL_ENV})")
         cfg = replace(point_config(plan, point_id), seed=seed)
-        result = run_model(cfg, keep_model=False)
+        keep = network_dir is not None and run_id == NETWORK_RUN
+        result = run_model(cfg, keep_model=keep)
+        if keep:
+            write_network_tables(*result.network_tables(), network_dir)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never fatal
         row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         row["elapsed_s"] = time.perf_counter() - start
@@ -117,7 +134,7 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
     rows, series = [], []
     start = last = time.perf_counter()
     for i, run_id in enumerate(run_ids, 1):
-        row, ts = run_one(plan, plan["runs"][run_id])
+        row, ts = run_one(plan, plan["runs"][run_id], network_dir=sweep_dir)
         rows.append(row)
         if ts is not None:
             series.append((run_id, compact(ts)))

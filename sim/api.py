@@ -47,17 +47,19 @@ class Result:
     model: Any = None
 
     def write(self, directory: str | Path, figure: bool | None = None) -> list[Path]:
-        """Write ``timeseries.parquet``, ``summary.json`` and ``momentum.png``.
+        """Write ``timeseries.parquet``, the network tables, ``momentum.png`` and ``summary.json``.
 
-        Each file is written to a temporary name and renamed into place, so a
-        crash never leaves a half-written result.
+        The network tables (``network_nodes.parquet`` and ``network_edges.parquet``, see
+        :meth:`network_tables`) are written only when the result keeps its model. Each file is
+        written to a temporary name and renamed into place, so a crash never leaves a
+        half-written result; ``summary.json`` comes last.
 
         Args:
             directory: Where to write (created if needed).
             figure: Draw the figure (default: ``config.output.figure``).
 
         Returns:
-            The paths written.
+            The paths written, in that order.
 
         """
         out = Path(directory)
@@ -67,6 +69,8 @@ class Result:
                 out / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False)
             ),
         ]
+        if self.model is not None:
+            written += write_network_tables(*self.network_tables(), out)
         if self.config.output.figure if figure is None else figure:
             from analysis.momentum import plot_momentum
 
@@ -80,6 +84,75 @@ class Result:
             atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
         )
         return written
+
+    def network_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The stakeholder network of the run as two tidy tables (nodes, edges).
+
+        Nodes, one row per actor in the model's agent order: ``node`` (the agent index),
+        ``id``, ``name``, ``type`` (actor type key), ``commitment_start`` (at the start of the
+        run), ``commitment_before_turnover`` (just before the first turnover; NaN if there was
+        none), ``commitment_final`` (at the end), ``coalition_member`` (in a coalition at the
+        end) and ``ai_office`` (a state with an active AI office at the end).
+
+        Edges, one row per undirected tie: ``source`` < ``target`` (node indices) and
+        ``weight`` (the strength of the tie).
+
+        Raises:
+            ValueError: If the result does not keep its model (``run(..., keep_model=False)``).
+
+        """
+        import numpy as np
+        import scipy.sparse as sp
+
+        m = self.model
+        if m is None:
+            raise ValueError(
+                "this result does not keep its model (run with keep_model=True) so it has no "
+                "network to tabulate"
+            )
+        table, st = m.network.nodes, m.state
+        n = len(table)
+        before = m.commitment_before_turnover
+        nodes = pd.DataFrame(
+            {
+                "node": np.arange(n, dtype=np.int64),
+                "id": table["id"].to_numpy(),
+                "name": table["name"].to_numpy(),
+                "type": table["type"].to_numpy(),
+                # the model's own start: the node table's, except the administration's, which
+                # starts at its agenda priority
+                "commitment_start": np.asarray(m.base_anchor, dtype=float),
+                "commitment_before_turnover": (
+                    np.full(n, np.nan) if before is None else np.asarray(before, dtype=float)
+                ),
+                "commitment_final": np.asarray(st.commitment, dtype=float).copy(),
+                "coalition_member": np.asarray(st.coalition) >= 0,
+                "ai_office": np.asarray(st.ai_office, dtype=bool).copy(),
+            }
+        )
+        upper = sp.triu(m.adjacency, k=1).tocoo()
+        order = np.lexsort((upper.col, upper.row))
+        edges = pd.DataFrame(
+            {
+                "source": upper.row[order].astype(np.int64),
+                "target": upper.col[order].astype(np.int64),
+                "weight": upper.data[order].astype(float),
+            }
+        )
+        return nodes, edges
+
+
+NETWORK_FILES = ("network_nodes.parquet", "network_edges.parquet")
+"""The file names of the network tables in a run or sweep directory."""
+
+
+def write_network_tables(nodes: pd.DataFrame, edges: pd.DataFrame, directory: Path) -> list[Path]:
+    """Write the network tables to ``DIRECTORY/network_{nodes,edges}.parquet`` (atomically)."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return [
+        atomic_write(Path(directory) / name, lambda p, t=table: t.to_parquet(p, index=False))
+        for name, table in zip(NETWORK_FILES, (nodes, edges), strict=True)
+    ]
 
 
 _UMASK = os.umask(0)

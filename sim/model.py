@@ -63,6 +63,8 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         momentum_by_type: The same stock attributed to each actor type.
         law_in_force: Whether an AI law has been passed.
         turnovers: Months (absolute) of each turnover so far.
+        commitment_before_turnover: Every actor's commitment just before the first
+            turnover (``None`` until it happens).
         commitments_made: ``(name, month)`` of international commitments made.
 
     """
@@ -84,6 +86,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.law_passed_month: int | None = None
         self.offices_abolished = False
         self.turnovers: list[int] = []
+        self.commitment_before_turnover: np.ndarray | None = None
         self.commitments_made: list[tuple[str, int]] = []
         self.recorder = Recorder(self, self.calendar.end - self.calendar.start + 1)
 
@@ -256,8 +259,12 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
         The successor is the next one of ``scenario.administrations``; beyond the
         list, its agenda priority is drawn from Beta(``agenda_alpha``,
-        ``agenda_beta``). A cut that comes ``with_turnover`` starts now.
+        ``agenda_beta``). A cut that comes ``with_turnover`` starts now. At the first
+        turnover, a copy of every actor's commitment is kept as
+        ``commitment_before_turnover`` (for the network figure).
         """
+        if self.commitment_before_turnover is None:
+            self.commitment_before_turnover = self.state.commitment.copy()
         specs = self.config.scenario.administrations
         k = len(self.turnovers) + 1
         if k < len(specs):
