@@ -446,7 +446,7 @@ def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
 
     Commitment is compared between just before the first turnover and the end (from the start
     if the run had no turnover); a type whose mean commitment dropped by no more than
-    :data:`HOLD` "held up".
+    :data:`HOLD` "held up" (one that rose by more "rose").
 
     Args:
         nodes: The node table (:data:`NODE_COLUMNS` at least).
@@ -473,7 +473,8 @@ def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
     means = nodes.groupby("type")[[first, "commitment_final"]].mean()
     change = means["commitment_final"] - means[first]
     fell = sorted((t for t in present if change[t] < -HOLD), key=lambda t: change[t])
-    held = [t for t in present if t not in fell]
+    rose = sorted((t for t in present if change[t] > HOLD), key=lambda t: -change[t])
+    held = [t for t in present if t not in fell and t not in rose]
 
     def listed(types: list[str]) -> str:
         return _join(
@@ -485,13 +486,20 @@ def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
         )
 
     start = f"From {since} to the end, mean commitment (0 to 1)"
-    if not fell:
+    if not fell and not rose:
         lines.append(f"{start} held up for every actor type: {listed(held)}.")
-    elif not held:
+    elif not held and not rose:
         lines.append(f"{start} fell for every actor type: {listed(fell)}.")
     else:
-        others = "the other types: " if len(held) > 1 else ""
-        lines.append(f"{start} fell for {listed(fell)} and held up for {others}{listed(held)}.")
+        parts = []
+        if fell:
+            parts.append(f"fell for {listed(fell)}")
+        if rose:
+            parts.append(f"rose for {listed(rose)}")
+        if held:
+            others = "the other types: " if len(held) > 1 else ""
+            parts.append(f"held up for {others}{listed(held)}")
+        lines.append(f"{start} " + "; ".join(parts) + ".")
 
     extra = []
     if "coalition_member" in nodes:

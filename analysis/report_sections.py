@@ -222,7 +222,10 @@ def heatmap(res: Results, out: Path, opt: Options) -> Section:
         raise Skip(f"needs two swept keys on a grid; this {kind} design samples continuous values")
     grid = [k for k in keys if res.ok_runs[k].nunique() <= MAX_GRID_LEVELS]
     if len(grid) < 2:
-        raise Skip("needs two swept keys on a grid; this grid varies fewer than two")
+        varied = ", ".join(map(pretty_key, varying_keys(res))) or "nothing"
+        raise Skip(
+            f"needs two swept keys on a grid (besides the tactics); this grid varies {varied}"
+        )
     x, y = sorted(grid[:2], key=lambda k: -res.ok_runs[k].nunique())
     figures = plot_heatmap(res.ok_runs, x, y, out / "heatmap", value=opt.value)
     text = describe_heatmap(heatmap_table(res.ok_runs, x, y, opt.value), x, y, opt.value)
