@@ -5,13 +5,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint format lock clean help
+.PHONY: setup run test test-fast lint format lock clean help bench bench-quick
 
 help:
 	@echo "make run    - set up, then run the default Mexico scenario (summary + results + figure)"
 	@echo "make test   - set up, then lint and run the whole test suite"
 	@echo "make lint   - ruff check + format check"
 	@echo "make lock   - re-pin requirements.lock from pyproject.toml"
+	@echo "make bench  - set up, then run every benchmark (benchmarks/results.json, scaling.png)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,12 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest -n 2 --durations=10
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py $(ARGS)
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run_all.py --quick $(ARGS)
 
 test-fast: setup
 	$(BIN)/pytest -n 2 -m "not slow"

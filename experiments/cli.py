@@ -41,11 +41,11 @@ def _fail(command: str, problems: list[str]) -> int:
 
 def run_command(args: list[str]) -> int:
     """``continuity run``: validate everything first, then hand over to Hydra."""
-    from sim.api import load_config
-    from sim.errors import InputError
-
     hydra_flags = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--resolve"}
     if not hydra_flags.intersection(args):
+        from sim.api import load_config  # imported here: --help needs neither it nor numpy
+        from sim.errors import InputError
+
         if any(a in ("-m", "--multirun") for a in args):
             return _fail(
                 "run", ["--multirun is not supported by 'run'; sweeps come with 'continuity sweep'"]

@@ -18,12 +18,13 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.config import Config, validate
 from sim.errors import ConfigError, InputError, NetworkFileError
+
+if TYPE_CHECKING:  # pragma: no cover - pandas is imported where a table is built (start-up time)
+    import pandas as pd
 
 CONF_DIR = Path(os.environ.get("CONTINUITY_CONF", Path(__file__).resolve().parents[1] / "conf"))
 """The Hydra config directory (``conf/`` at the project root)."""
@@ -102,6 +103,7 @@ class Result:
 
         """
         import numpy as np
+        import pandas as pd
         import scipy.sparse as sp
 
         m = self.model

@@ -5,6 +5,8 @@ Use it through :func:`sim.networks.mexico_network`, which imports this module la
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -60,11 +62,74 @@ def _check_mexico_ties(path: Path) -> None:
         raise NetworkFileError(problems)
 
 
-def _company_block(rng: np.random.Generator, companies: int) -> dict[str, np.ndarray]:
-    """Draw the companies by sector: 1 per sector plus the rest by seed 002 Table 1."""
+@dataclass(frozen=True, eq=False)
+class _NamedPart:
+    """What the build needs from the packaged named actors and ties (read-only arrays)."""
+
+    columns: dict[str, np.ndarray]  # NODE_COLUMNS -> object array
+    index: dict[str, int]
+    ties: tuple[np.ndarray, np.ndarray, np.ndarray]  # upper triangle: row, col, weight
+    states: np.ndarray
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def _named_part(actors_path: Path, ties_path: Path) -> _NamedPart:
+    """The validated named network, cached per process while the files are unchanged."""
+    try:
+        key = (_file_key(actors_path), _file_key(ties_path))
+    except OSError:  # let the loader report the missing file
+        return _read_named_part(actors_path, ties_path)
+    return _cached_named_part(*key)
+
+
+@lru_cache(maxsize=4)
+def _cached_named_part(actors_key: tuple, ties_key: tuple) -> _NamedPart:
+    return _read_named_part(Path(actors_key[0]), Path(ties_key[0]))
+
+
+def _read_named_part(actors_path: Path, ties_path: Path) -> _NamedPart:
+    named = load_network(actors_path, ties_path)
+    _check_mexico_ties(ties_path)
+    columns = {c: named.nodes[c].to_numpy(object) for c in NODE_COLUMNS}
+    upper = sparse.triu(named.adjacency, k=1).tocoo()
+    ties = (upper.row, upper.col, upper.data)
+    states = np.flatnonzero(named.nodes["type"].to_numpy() == "state")
+    for array in (*columns.values(), *ties, states):
+        array.flags.writeable = False
+    index = {node_id: i for i, node_id in enumerate(named.nodes["id"])}
+    return _NamedPart(columns, index, ties, states)
+
+
+@lru_cache(maxsize=8)
+def _nodes_template(named: _NamedPart, companies: int, organizations: int) -> pd.DataFrame:
+    """The node table with every column that does not depend on the RNG.
+
+    Ids, types, names, sectors, founding flags and sources of the generated actors are fixed by
+    ``companies`` and ``organizations``; commitments and resources are filled in per network.
+    """
+    fixed = _mexico_generated_fixed(companies, organizations)
+    columns = {
+        c: np.concatenate([named.columns[c], fixed[c]]) if c in fixed else named.columns[c]
+        for c in NODE_COLUMNS
+    }
+    return build_nodes_frame(columns)
+
+
+def _company_sectors(companies: int) -> tuple[list[str], np.ndarray]:
+    """The sectors and the number of companies in each (1 each plus largest remainder)."""
     sectors = list(AUTOMATABLE_JOBS_BY_SECTOR)
     jobs = np.array(list(AUTOMATABLE_JOBS_BY_SECTOR.values()), dtype=np.float64)
-    per_sector = 1 + _largest_remainder(companies - len(sectors), jobs)
+    return sectors, 1 + _largest_remainder(companies - len(sectors), jobs)
+
+
+def _company_block(rng: np.random.Generator, companies: int) -> dict[str, np.ndarray]:
+    """Draw the companies by sector: 1 per sector plus the rest by seed 002 Table 1."""
+    sectors, per_sector = _company_sectors(companies)
+    jobs = np.array(list(AUTOMATABLE_JOBS_BY_SECTOR.values()), dtype=np.float64)
     sector = np.repeat(np.array(sectors, dtype=object), per_sector)
     a, b = np.array([SECTOR_COMMITMENT_BETA[s] for s in sectors]).T
     code = np.repeat(np.arange(len(sectors)), per_sector)
@@ -82,7 +147,8 @@ def mexico_network(
     """Build the default Mexico stakeholder network.
 
     The named actors and ties come from ``sim/data/mexico/actors.csv`` and ``ties.csv`` (each row
-    cites seed 000, seed 002 or a named public source; validated like :func:`load_network`).
+    cites seed 000, seed 002 or a named public source; validated like :func:`load_network`; read
+    and checked once per process, again if a file changes).
     Then, with ``rng``:
 
     * ``companies`` companies over the 10 sectors of seed 002 Table 1, one per sector plus the
@@ -119,22 +185,23 @@ def mexico_network(
     organizations_pool = _check_int("network.organizations_pool", organizations_pool, 0)
     companies = _check_int("network.companies", companies, len(AUTOMATABLE_JOBS_BY_SECTOR))
     actors_path, ties_path = _mexico_file("actors.csv"), _mexico_file("ties.csv")
-    named = load_network(actors_path, ties_path)
-    _check_mexico_ties(ties_path)
-    generated = _mexico_generated_nodes(rng, companies, organizations_pool)
-    nodes = build_nodes_frame(
-        {c: np.concatenate([named.nodes[c].to_numpy(object), generated[c]]) for c in NODE_COLUMNS}
-    )
-    index = {node_id: i for i, node_id in enumerate(named.nodes["id"])}
-    upper = sparse.triu(named.adjacency, k=1).tocoo()
-    ties = [(upper.row, upper.col, upper.data)]
+    named = _named_part(actors_path, ties_path)
+    n_named = len(named.columns["id"])
+    generated = _mexico_generated_draws(rng, companies, organizations_pool)
+    # Same table as build_nodes_frame over named + generated columns; only the drawn columns
+    # are built per network (pandas copy-on-write keeps the cached template unchanged).
+    nodes = _nodes_template(named, companies, organizations_pool).copy(deep=False)
+    for c in ("commitment", "resources"):
+        nodes[c] = np.asarray(np.concatenate([named.columns[c], generated[c]]), dtype=np.float64)
+    index = named.index
+    ties = [named.ties]
     ties += _mexico_generated_ties(
         rng,
-        states=np.flatnonzero(nodes["type"].to_numpy() == "state"),
+        states=named.states,
         federal=index["federal"],
         hubs=np.array([index[h] for h in MEXICO_HUBS]),
-        companies=np.arange(named.n, named.n + companies),
-        organizations=np.arange(named.n + companies, len(nodes)),
+        companies=np.arange(n_named, n_named + companies),
+        organizations=np.arange(n_named + companies, len(nodes)),
     )
     adjacency = _adjacency_from_ties(len(nodes), ties)
     n_comp, labels = connected_components(adjacency, directed=False)
@@ -156,9 +223,32 @@ def _mexico_generated_nodes(
     rng: np.random.Generator, companies: int, organizations: int
 ) -> dict[str, np.ndarray]:
     """Columns of the generated companies (by sector) and organisations (recruitment pool)."""
+    return {
+        **_mexico_generated_fixed(companies, organizations),
+        **_mexico_generated_draws(rng, companies, organizations),
+    }
+
+
+def _mexico_generated_draws(
+    rng: np.random.Generator, companies: int, organizations: int
+) -> dict[str, np.ndarray]:
+    """The drawn columns of the generated actors: commitment and resources (RNG order fixed)."""
     block = _company_block(rng, companies)
     low, high = RESOURCE_RANGE["organization"]
     org_resources = stratified_uniform(rng, organizations)
+    org_commitment = stats.beta.ppf(
+        stratified_uniform(rng, organizations), *COMMITMENT_BETA["organization"]
+    )
+    return {
+        "commitment": np.concatenate([block["commitment"], org_commitment]),
+        "resources": np.concatenate([block["resources"], low + (high - low) * org_resources]),
+    }
+
+
+def _mexico_generated_fixed(companies: int, organizations: int) -> dict[str, np.ndarray]:
+    """The generated actors' columns that do not depend on the RNG (ids, names, sectors, ...)."""
+    sectors, per_sector = _company_sectors(companies)
+    sector = np.repeat(np.array(sectors, dtype=object), per_sector)
     width = max(3, len(str(max(companies, organizations))))
     company_source = "generated: companies by sector in proportion to automatable jobs (seed 002)"
     org_source = (
@@ -173,21 +263,12 @@ def _mexico_generated_nodes(
         ),
         "type": np.array(["company"] * companies + ["organization"] * organizations, object),
         "name": np.array(
-            [f"Company {k + 1} ({s})" for k, s in enumerate(block["sector"])]
+            [f"Company {k + 1} ({s})" for k, s in enumerate(sector)]
             + [f"Organization {k + 1}" for k in range(organizations)],
             dtype=object,
         ),
-        "sector": np.concatenate([block["sector"], np.full(organizations, "", object)]),
+        "sector": np.concatenate([sector, np.full(organizations, "", object)]),
         "founding_member": np.zeros(companies + organizations, dtype=bool),
-        "commitment": np.concatenate(
-            [
-                block["commitment"],
-                stats.beta.ppf(
-                    stratified_uniform(rng, organizations), *COMMITMENT_BETA["organization"]
-                ),
-            ]
-        ),
-        "resources": np.concatenate([block["resources"], low + (high - low) * org_resources]),
         "source": np.array([company_source] * companies + [org_source] * organizations, object),
     }
 

@@ -93,7 +93,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _init_arrays(self) -> None:
         nodes = self.network.nodes
-        codes = nodes["type"].map(TYPE_CODE).to_numpy()
+        codes = np.array([TYPE_CODE[t] for t in nodes["type"].tolist()], dtype=np.int64)
         self.state = st = ActorState.empty(codes)
         st.commitment[:] = nodes["commitment"].to_numpy(dtype=float)
         st.anchor[:] = st.commitment
@@ -165,7 +165,13 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.senate: Senate | None = None
         first = sc.administrations[0]
         for i, (node_id, kind, name, sector) in enumerate(
-            zip(ids, nodes["type"], nodes["name"], nodes["sector"], strict=True)
+            zip(
+                ids,
+                nodes["type"].tolist(),
+                nodes["name"].tolist(),
+                nodes["sector"].tolist(),
+                strict=True,
+            )
         ):
             cls = AGENT_CLASSES[kind]
             if kind == "administration":
@@ -354,7 +360,11 @@ def influence_weights(adjacency: sp.csr_matrix) -> sp.csr_matrix:
 def coalition_node_ids(network: StakeholderNetwork) -> list[str]:
     """Ids of the coalition nodes of a network, in network order."""
     nodes = network.nodes
-    return nodes.loc[nodes["type"] == "coalition", "id"].tolist()
+    return [
+        node_id
+        for node_id, kind in zip(nodes["id"].tolist(), nodes["type"].tolist(), strict=True)
+        if kind == "coalition"
+    ]
 
 
 def founding_months(

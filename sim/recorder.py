@@ -45,6 +45,23 @@ _INT_COLUMNS = {
     "international_commitments",
 }
 _BOOL_COLUMNS = {"law_in_force", "dpa_active"}
+_SCALAR_COLUMNS = (
+    "momentum",
+    "federal_priority",
+    "federal_budget",
+    "federal_effort",
+    "federal_knowhow",
+    "coalition_members",
+    "states_with_ai_office",
+    "states_ever_ai_office",
+    "law_in_force",
+    "dpa_active",
+    "senate_support",
+    "bills_introduced",
+    "dpa_guidance",
+    "international_commitments",
+)
+"""The columns ``Recorder.record`` fills from one scalar each (the others come from arrays)."""
 
 
 class Recorder:
@@ -59,37 +76,45 @@ class Recorder:
     def __init__(self, model: ContinuityModel, n_months: int):
         self.model = model
         self.n = 0
-        self.data = {c: np.zeros(n_months) for c in NUMERIC_COLUMNS}
+        # one row per column (contiguous), filled month by month; ``data`` views its rows
+        self.table = np.zeros((len(NUMERIC_COLUMNS), n_months))
+        self.data = dict(zip(NUMERIC_COLUMNS, self.table, strict=True))
         self.months = np.zeros(n_months, dtype=np.int64)
         self.administration: list[str] = []
         self._type_pos = {t: i for i, t in enumerate(ACTOR_KEYS)}
+        col = {c: j for j, c in enumerate(NUMERIC_COLUMNS)}
+        self._pillar_rows = slice(col[f"momentum_{PILLARS[0]}"], col[f"momentum_{PILLARS[-1]}"] + 1)
+        self._contribution_rows = np.array([col[f"contribution_{c}"] for c in CONTRIBUTIONS])
+        self._contribution_types = np.array([self._type_pos[t] for t in CONTRIBUTIONS.values()])
+        self._funding_rows = slice(col[f"funding_{SOURCES[0]}"], col[f"funding_{SOURCES[-1]}"] + 1)
+        self._scalar_rows = np.array([col[c] for c in _SCALAR_COLUMNS])
 
     def record(self) -> None:
         """Append the current month's row."""
         m, st, k = self.model, self.model.state, self.n
-        d = self.data
-        d["momentum"][k] = m.momentum.sum()
-        for j, p in enumerate(PILLARS):
-            d[f"momentum_{p}"][k] = m.momentum[j]
-        adm = m.administration
-        d["federal_priority"][k] = adm.priority
-        d["federal_budget"][k] = adm.budget
-        d["federal_effort"][k] = st.effort[m.seat]
-        d["federal_knowhow"][k] = m.federal_knowhow
-        for col, kind in CONTRIBUTIONS.items():
-            d[f"contribution_{col}"][k] = m.momentum_by_type[self._type_pos[kind]]
-        d["coalition_members"][k] = np.count_nonzero(st.coalition >= 0)
-        d["states_with_ai_office"][k] = np.count_nonzero(st.ai_office)
-        d["states_ever_ai_office"][k] = np.count_nonzero(st.office_opened)
-        d["law_in_force"][k] = m.law_in_force
-        d["dpa_active"][k] = any(dpa.alive for dpa in m.dpas)
-        totals = st.funding.sum(axis=0)
-        for j, s in enumerate(SOURCES):
-            d[f"funding_{s}"][k] = totals[j]
-        d["senate_support"][k] = m.senate.support if m.senate is not None else 0.0
-        d["bills_introduced"][k] = m.senate.bills_introduced if m.senate is not None else 0
-        d["dpa_guidance"][k] = sum(dpa.guidance_issued for dpa in m.dpas)
-        d["international_commitments"][k] = len(m.commitments_made)
+        tab = self.table
+        adm, senate, dpas = m.administration, m.senate, m.dpas
+        # the scalars of _SCALAR_COLUMNS, in order, stored in one assignment (exact: every value
+        # is a float, an int or a bool, each converted to float64 as a single store would)
+        tab[self._scalar_rows, k] = [
+            m.momentum.sum(),
+            adm.priority,
+            adm.budget,
+            st.effort[m.seat],
+            m.federal_knowhow,
+            np.count_nonzero(st.coalition >= 0),
+            np.count_nonzero(st.ai_office),
+            np.count_nonzero(st.office_opened),
+            m.law_in_force,
+            any(dpa.alive for dpa in dpas),
+            senate.support if senate is not None else 0.0,
+            senate.bills_introduced if senate is not None else 0,
+            sum(dpa.guidance_issued for dpa in dpas),
+            len(m.commitments_made),
+        ]
+        tab[self._pillar_rows, k] = m.momentum
+        tab[self._contribution_rows, k] = m.momentum_by_type[self._contribution_types]
+        tab[self._funding_rows, k] = st.funding.sum(axis=0)
         self.months[k] = m.month
         self.administration.append(adm.name)
         self.n += 1

@@ -14,6 +14,55 @@ import numpy as np
 
 from sim.state import FEDERAL, INTERNATIONAL, OWN, PRIVATE
 
+try:  # scipy's own CSR kernel, called without the operator dispatch (~10 µs a call)
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+except ImportError:  # pragma: no cover - a scipy that moved it: use the operator
+    _csr_matvec = None
+
+
+_sum = np.add.reduce  # what ndarray.sum calls, without its Python-level wrapper
+try:
+    _clip = np._core.umath.clip  # the ufunc np.clip calls (same kernel, same NaN and ±0 rules)
+except AttributeError:  # pragma: no cover - another numpy layout
+    _clip = np.clip
+
+
+def row_sums(table: np.ndarray) -> np.ndarray:
+    """``table.sum(axis=1)`` of a float64 table with a few columns, bit for bit, but faster.
+
+    numpy sums a row shorter than 8 entries from 0.0 one entry after the other (its pairwise
+    summation only splits longer runs), so ``((0 + t0) + t1) + ...`` column by column gives the
+    same floats (signed zeros included) without the slow reduction over short rows.
+    ``tests/test_performance_equivalence.py`` checks the two agree.
+    """
+    if table.ndim != 2 or table.shape[1] >= 8 or table.dtype != np.float64:
+        return _sum(table, axis=1)
+    out = np.zeros(table.shape[0])
+    for j in range(table.shape[1]):
+        out += table[:, j]
+    return out
+
+
+def matvec(matrix, x: np.ndarray) -> np.ndarray:
+    """``matrix @ x`` for a float64 CSR matrix and a float64 vector, bit for bit.
+
+    ``scipy.sparse`` computes this product with ``csr_matvec`` into a zeroed vector; so does
+    this function, skipping the dispatch of ``@`` that costs more than the product at the
+    sizes of a run. Other matrices and vectors go through ``@``.
+    """
+    if (
+        _csr_matvec is None
+        or getattr(matrix, "format", None) != "csr"
+        or matrix.dtype != np.float64
+        or x.dtype != np.float64
+        or x.ndim != 1
+    ):
+        return matrix @ x
+    n_row, n_col = matrix.shape
+    out = np.zeros(n_row)
+    _csr_matvec(n_row, n_col, matrix.indptr, matrix.indices, matrix.data, x, out)
+    return out
+
 
 def interest_above(commitment: np.ndarray, theta: float) -> np.ndarray | float:
     """Interest max(0, c − θ) / (1 − θ): zero up to the threshold θ, 1 at full commitment.
@@ -41,13 +90,13 @@ class VectorisedRules:
         """
         st = self.state
         c = st.commitment
-        new = st.susceptibility * (self.weights @ c) + (1.0 - st.susceptibility) * st.anchor
-        members = np.flatnonzero(st.coalition >= 0)
+        new = st.susceptibility * matvec(self.weights, c) + (1.0 - st.susceptibility) * st.anchor
+        members = (st.coalition >= 0).nonzero()[0]  # np.flatnonzero of a 1-D array
         if members.size:
             coal_nodes = self.coalition_nodes[st.coalition[members]]
             pull = self.params.commitment.member_pull
             new[members] += pull * (c[coal_nodes] - new[members])
-        np.clip(new, 0.0, 1.0, out=new)
+        _clip(new, 0.0, 1.0, out=new)
         st.commitment = new
 
     def allocate_funding(self) -> None:
@@ -66,21 +115,23 @@ class VectorisedRules:
         f[self.seat, OWN] = 0.0
         f[self.seat, FEDERAL] = adm.lines["federal_program"]
         s = self.state_idx
+        # column views: indexing them is several times faster than f[s, OWN] (same values)
+        own, federal, private = f[:, OWN], f[:, FEDERAL], f[:, PRIVATE]
         if s.size:
-            f[s, OWN] += self.params.states.office_budget * st.ai_office[s]
+            own[s] += self.params.states.office_budget * st.ai_office[s]
             hubs = self.tactic("subnational_hubs")
             if hubs is not None:  # hub partners co-fund each office
-                f[s, PRIVATE] += hubs.office_grant * st.ai_office[s]
+                private[s] += hubs.office_grant * st.ai_office[s]
             weight = st.commitment[s]
-            total = weight.sum()
+            total = _sum(weight)
             if total > 0:
-                f[s, FEDERAL] = adm.lines["state_transfers"] * weight / total
+                federal[s] = adm.lines["state_transfers"] * weight / total
         for dpa in self.dpas:
             if dpa.alive:
                 f[dpa.index, INTERNATIONAL] = (
                     self.params.dpa.international_grant * self.intl_share[dpa.index]
                 )
-        f[self.coalition_nodes, OWN] = 0.0
+        own[self.coalition_nodes] = 0.0
 
     def invest_companies(self) -> None:
         """Companies invest in AI in response to momentum and regulatory clarity.
@@ -97,11 +148,10 @@ class VectorisedRules:
         i = self.company_idx
         if i.size == 0:
             return
+        total_momentum = self.total_momentum
         drive = (
             cp.base_investment
-            + cp.momentum_response
-            * self.total_momentum
-            / (self.total_momentum + cp.momentum_reference)
+            + cp.momentum_response * total_momentum / (total_momentum + cp.momentum_reference)
             + cp.clarity_response * self.regulatory_clarity()
         )
         invest = st.resources[i] * st.commitment[i] * drive
@@ -110,14 +160,16 @@ class VectorisedRules:
         diversified = self.tactic("diversified_funding")
         if diversified is not None:  # the coalition asks its companies for more
             share = min(1.0, share * (1.0 + diversified.private_boost))
-        given = np.where(member >= 0, invest * share, 0.0)
-        st.funding[i, OWN] = 0.0
-        st.funding[i, PRIVATE] = invest - given
+        joined = member >= 0
+        given = np.where(joined, invest * share, 0.0)
+        private = st.funding[:, PRIVATE]
+        st.funding[:, OWN][i] = 0.0
+        private[i] = invest - given
         if self.coalitions:
             pooled = np.bincount(
-                member[member >= 0], weights=given[member >= 0], minlength=len(self.coalitions)
+                member[joined], weights=given[joined], minlength=len(self.coalitions)
             )
-            st.funding[self.coalition_nodes, PRIVATE] = pooled
+            private[self.coalition_nodes] = pooled
 
     def open_state_offices(self) -> None:
         """States open AI offices by own initiative and by imitating peer states.
@@ -136,7 +188,7 @@ class VectorisedRules:
         if s.size == 0 or self.offices_abolished:
             return
         office = st.ai_office[s]
-        exposure = (self.state_ties @ office.astype(float)) / self.state_degree
+        exposure = matvec(self.state_ties, office.astype(float)) / self.state_degree
         theta, imitation = sp.initiative_threshold, sp.imitation_rate
         hubs = self.tactic("subnational_hubs")
         if hubs is not None:  # the coalition backs state hubs and shows peers what works
@@ -183,12 +235,11 @@ class VectorisedRules:
         exert effort themselves; an abolished DPA has no resources left.
         """
         st = self.state
-        effort = st.commitment * st.funding.sum(axis=1)
-        effort[self.seat] = st.funding[
-            self.seat
-        ].sum()  # the administration acts through its budget
+        total = row_sums(st.funding)
+        effort = st.commitment * total
+        effort[self.seat] = total[self.seat]  # the administration acts through its budget
         i = self.company_idx
-        effort[i] = st.funding[i].sum(axis=1)  # investment already scales with commitment
+        effort[i] = total[i]  # investment already scales with commitment
         outside = self.recruitable & (st.coalition < 0)
         effort[outside] *= self.params.coalition.nonmember_engagement
         s = self.state_idx
@@ -232,7 +283,7 @@ class VectorisedRules:
     @property
     def total_momentum(self) -> float:
         """Total momentum (sum over pillars)."""
-        return float(self.momentum.sum())
+        return float(_sum(self.momentum))
 
     def regulatory_clarity(self) -> float:
         """Clarity R in [0, 1] that companies respond to.

@@ -1,0 +1,151 @@
+"""The fast paths of a run give the same numbers, bit for bit, as the plain ones they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from sim import mexico_network as mn
+from sim.model import ContinuityModel, influence_weights
+from sim.networks import build_nodes_frame, load_network, symmetric_adjacency
+from sim.recorder import NUMERIC_COLUMNS, Recorder
+from sim.rules import matvec, row_sums
+
+
+def _random_csr(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:
+    src, dst = rng.integers(0, n, ties), rng.integers(0, n, ties)
+    weight = rng.random(ties) * 10.0 ** rng.integers(-6, 6, ties)
+    return symmetric_adjacency(n, src, dst, weight)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matvec_is_scipy_product_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    adj = _random_csr(rng, 300, 1500)
+    for matrix in (adj, influence_weights(adj), sp.csr_matrix(adj[:40][:, :40])):
+        x = rng.random(matrix.shape[1]) * 10.0 ** rng.integers(-6, 6, matrix.shape[1])
+        assert np.array_equal(matvec(matrix, x), matrix @ x)
+        assert matvec(matrix, x).tobytes() == (matrix @ x).tobytes()
+
+
+def test_matvec_falls_back_to_the_operator():
+    rng = np.random.default_rng(0)
+    adj = _random_csr(rng, 50, 200)
+    x = rng.random(50)
+    assert np.array_equal(matvec(adj.tocsc(), x), adj @ x)
+    assert np.array_equal(matvec(adj, (x > 0.5)), adj @ (x > 0.5))
+
+
+def test_row_sums_are_numpy_row_sums_bit_for_bit():
+    rng = np.random.default_rng(0)
+    special = np.array([0.0, -0.0, 5e-324, -5e-324, 1e-300, 1.0, -1.0, 1e16, -1e16, 3.0])
+    for k in range(1, 8):
+        table = rng.choice(special, (4000, k)) * rng.random((4000, k)) ** rng.integers(0, 2)
+        table[: len(special) ** 2 // 10] = rng.choice(special, (len(special) ** 2 // 10, k))
+        table = np.vstack([table, rng.random((4000, k)) * 10.0 ** rng.integers(-8, 8, (4000, k))])
+        assert row_sums(table).tobytes() == table.sum(axis=1).tobytes()
+    table = rng.random((100, 9))  # long rows: numpy's own sum
+    assert row_sums(table).tobytes() == table.sum(axis=1).tobytes()
+
+
+def _mexico_network_uncached(rng, organizations_pool=240, companies=60):
+    """The Mexico network as built before the cache: read, check and assemble every time."""
+    actors, ties = mn._mexico_file("actors.csv"), mn._mexico_file("ties.csv")
+    named = load_network(actors, ties)
+    mn._check_mexico_ties(ties)
+    generated = mn._mexico_generated_nodes(rng, companies, organizations_pool)
+    columns = {
+        c: np.concatenate([named.nodes[c].to_numpy(object), generated[c]]) for c in mn.NODE_COLUMNS
+    }
+    return build_nodes_frame(columns)
+
+
+@pytest.mark.parametrize(("seed", "pool", "companies"), [(0, 240, 60), (3, 30, 12), (9, 0, 10)])
+def test_cached_mexico_nodes_equal_a_fresh_build(seed, pool, companies):
+    cached = mn.mexico_network(np.random.default_rng(seed), pool, companies).nodes
+    fresh = _mexico_network_uncached(np.random.default_rng(seed), pool, companies)
+    pd.testing.assert_frame_equal(cached, fresh, check_exact=True)
+
+
+def test_mutating_a_network_leaves_the_cache_alone():
+    first = mn.mexico_network(np.random.default_rng(1))
+    expected = mn.mexico_network(np.random.default_rng(1)).nodes.copy(deep=True)
+    first.nodes.loc[0, "name"] = "changed"
+    first.nodes["commitment"] *= 0.0
+    first.nodes.loc[1, "founding_member"] = not first.nodes.loc[1, "founding_member"]
+    again = mn.mexico_network(np.random.default_rng(1)).nodes
+    pd.testing.assert_frame_equal(again, expected, check_exact=True)
+
+
+def test_named_part_is_read_only():
+    named = mn._named_part(mn._mexico_file("actors.csv"), mn._mexico_file("ties.csv"))
+    with pytest.raises(ValueError):
+        named.ties[2][0] = 0.0
+    with pytest.raises(ValueError):
+        named.columns["commitment"][0] = 0.0
+
+
+class _PlainRecorder(Recorder):
+    """The recorder as written before the row table: one dict entry at a time."""
+
+    def record(self) -> None:
+        from sim.config import PILLARS
+        from sim.recorder import CONTRIBUTIONS
+        from sim.state import SOURCES
+
+        m, st, k = self.model, self.model.state, self.n
+        d = self.data
+        d["momentum"][k] = m.momentum.sum()
+        for j, p in enumerate(PILLARS):
+            d[f"momentum_{p}"][k] = m.momentum[j]
+        adm = m.administration
+        d["federal_priority"][k] = adm.priority
+        d["federal_budget"][k] = adm.budget
+        d["federal_effort"][k] = st.effort[m.seat]
+        d["federal_knowhow"][k] = m.federal_knowhow
+        for col, kind in CONTRIBUTIONS.items():
+            d[f"contribution_{col}"][k] = m.momentum_by_type[self._type_pos[kind]]
+        d["coalition_members"][k] = np.count_nonzero(st.coalition >= 0)
+        d["states_with_ai_office"][k] = np.count_nonzero(st.ai_office)
+        d["states_ever_ai_office"][k] = np.count_nonzero(st.office_opened)
+        d["law_in_force"][k] = m.law_in_force
+        d["dpa_active"][k] = any(dpa.alive for dpa in m.dpas)
+        totals = st.funding.sum(axis=0)
+        for j, s in enumerate(SOURCES):
+            d[f"funding_{s}"][k] = totals[j]
+        d["senate_support"][k] = m.senate.support if m.senate is not None else 0.0
+        d["bills_introduced"][k] = m.senate.bills_introduced if m.senate is not None else 0
+        d["dpa_guidance"][k] = sum(dpa.guidance_issued for dpa in m.dpas)
+        d["international_commitments"][k] = len(m.commitments_made)
+        self.months[k] = m.month
+        self.administration.append(adm.name)
+        self.n += 1
+
+
+def test_recorder_rows_equal_the_plain_recorder(make_model):
+    model = make_model()
+    plain = _PlainRecorder(model, model.recorder.table.shape[1])
+    fast = model.recorder.record
+
+    def both() -> None:
+        fast()
+        plain.record()
+
+    model.recorder.record = both
+    model.run()
+    assert model.recorder.n == plain.n
+    assert list(model.recorder.data) == NUMERIC_COLUMNS
+    pd.testing.assert_frame_equal(model.recorder.frame(), plain.frame(), check_exact=True)
+
+
+def test_model_arrays_do_not_depend_on_the_cache(mexico_config):
+    cfg = mexico_config()
+    a = ContinuityModel(cfg)
+    mn._cached_named_part.cache_clear()
+    mn._nodes_template.cache_clear()
+    b = ContinuityModel(cfg)
+    pd.testing.assert_frame_equal(a.network.nodes, b.network.nodes, check_exact=True)
+    assert np.array_equal(a.state.type_code, b.state.type_code)
+    assert (a.weights != b.weights).nnz == 0
