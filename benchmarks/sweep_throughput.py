@@ -2,11 +2,13 @@
 
     python benchmarks/sweep_throughput.py [--quick] [--out FILE]
 
-``continuity sweep experiment=replications design.replications=RUNS sweep.chunk_size=RUNS/2``
-as a user types it (start-up, validation, 2 Hydra jobs, chunk files, collected tables), with the
+``continuity sweep experiment=replications design.replications=RUNS sweep.chunk_size=RUNS/4``
+as a user types it (start-up, validation, 4 Hydra jobs, chunk files, collected tables), with the
 basic launcher (1 worker) and ``hydra/launcher=joblib hydra.launcher.n_jobs=2`` (2 workers),
-alternated, 3 times each; runs/s = RUNS / median wall time. Two chunks, one per worker (the
-automatic chunk size, about 20 s of work per job, would make a single job of these runs). ``benchmarks/sweep_overhead.py`` breaks the time down further (framework share).
+alternated, twice each; runs/s = RUNS / median wall time. Four chunks, two per worker, so each
+joblib worker's start-up (a fresh Python importing the model, 1-2 s) is shared by two jobs of
+about 6 s of work. ``benchmarks/sweep_overhead.py`` breaks the time down further (framework
+share, 2,000 runs).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ CASES = {
 def main(argv: list[str] | None = None) -> dict:
     """Time the sweeps; print runs/s; return (and write) the measurements."""
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    runs, repeat = (40, 1) if args.quick else (200, 3)
-    chunk = runs // 2
+    runs, repeat = (40, 1) if args.quick else (600, 2)
+    chunk = runs // 4
     print(f"sweep throughput: {runs} runs of the default Mexico scenario, {chunk} runs per job")
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     walls = {name: [] for name in CASES}

@@ -17,6 +17,12 @@ def main(cfg: DictConfig) -> None:
     from sim.config import validate
 
     data = OmegaConf.to_container(cfg, resolve=True)
-    result = run(validate(data))
+    config = validate(data)
+    sc = config.scenario
+    print(
+        f"continuity run: scenario {sc.name}, seed {config.seed}, {sc.start}..{sc.end} ...",
+        flush=True,
+    )
+    result = run(config)
     files = result.write(HydraConfig.get().runtime.output_dir)
     print(format_summary(result, files))

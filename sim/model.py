@@ -23,7 +23,7 @@ from sim.dates import parse_month
 from sim.errors import ConfigError
 from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
 from sim.recorder import Recorder
-from sim.rules import VectorisedRules
+from sim.rules import GroupSums, VectorisedRules
 from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 
@@ -112,6 +112,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.state_idx = st.of_type("state")
         self.company_idx = st.of_type("company")
         self.intl_idx = st.of_type("international")
+        self.type_sums = GroupSums(codes, 8)  # effort by type code (update_momentum)
         self.recruitable = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
         self.recruitable_count = int(np.count_nonzero(self.recruitable))
         is_intl = (codes == TYPE_CODE["international"]).astype(float)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.config import ACTOR_KEYS, PILLARS
 from sim.dates import format_month
+from sim.rules import ColumnSums, _sum
 from sim.state import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,6 +89,7 @@ class Recorder:
         self._contribution_types = np.array([self._type_pos[t] for t in CONTRIBUTIONS.values()])
         self._funding_rows = slice(col[f"funding_{SOURCES[0]}"], col[f"funding_{SOURCES[-1]}"] + 1)
         self._scalar_rows = np.array([col[c] for c in _SCALAR_COLUMNS])
+        self._funding_sums = ColumnSums(*model.state.funding.shape)  # funding.sum(axis=0)
 
     def record(self) -> None:
         """Append the current month's row."""
@@ -97,7 +99,7 @@ class Recorder:
         # the scalars of _SCALAR_COLUMNS, in order, stored in one assignment (exact: every value
         # is a float, an int or a bool, each converted to float64 as a single store would)
         tab[self._scalar_rows, k] = [
-            m.momentum.sum(),
+            _sum(m.momentum),  # ndarray.sum without its wrapper
             adm.priority,
             adm.budget,
             st.effort[m.seat],
@@ -114,7 +116,7 @@ class Recorder:
         ]
         tab[self._pillar_rows, k] = m.momentum
         tab[self._contribution_rows, k] = m.momentum_by_type[self._contribution_types]
-        tab[self._funding_rows, k] = st.funding.sum(axis=0)
+        tab[self._funding_rows, k] = self._funding_sums(st.funding)
         self.months[k] = m.month
         self.administration.append(adm.name)
         self.n += 1

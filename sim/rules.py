@@ -14,10 +14,11 @@ import numpy as np
 
 from sim.state import FEDERAL, INTERNATIONAL, OWN, PRIVATE
 
-try:  # scipy's own CSR kernel, called without the operator dispatch (~10 µs a call)
+try:  # scipy's own CSR kernels, called without the operator dispatch (~10 µs a call)
     from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
-except ImportError:  # pragma: no cover - a scipy that moved it: use the operator
-    _csr_matvec = None
+    from scipy.sparse._sparsetools import csr_row_index as _csr_row_index
+except ImportError:  # pragma: no cover - a scipy that moved them: use the operator
+    _csr_matvec = _csr_row_index = None
 
 
 _sum = np.add.reduce  # what ndarray.sum calls, without its Python-level wrapper
@@ -43,6 +44,85 @@ def row_sums(table: np.ndarray) -> np.ndarray:
     return out
 
 
+class ColumnSums:
+    """``table.sum(axis=0)`` of a C-contiguous float64 ``(n_rows, n_cols)`` table, bit for bit.
+
+    numpy reduces such a table over axis 0 row after row: each column's sum is
+    ``((0 + t[0, j]) + t[1, j]) + ...`` in row order, but with an inner loop of ``n_cols``
+    entries per row, which is slow for a few columns. ``csr_matvec`` with a 0/1 matrix whose row
+    ``j`` picks ``t[0, j], t[1, j], ...`` of the flattened table adds the same terms (each times
+    1.0, exact) in the same order from 0.0, so it gives the same floats several times faster.
+    Costs ``12 · n_rows · n_cols`` bytes for the pattern. Other tables go through ``sum``.
+    ``tests/test_performance_equivalence.py`` checks the two agree.
+    """
+
+    def __init__(self, n_rows: int, n_cols: int):
+        self.shape = (n_rows, n_cols)
+        size = n_rows * n_cols
+        self._fast = _csr_matvec is not None and 0 < size < 2**31 - 1
+        if self._fast:
+            self._indptr = np.arange(0, size + 1, n_rows, dtype=np.int32)
+            self._indices = (
+                np.arange(0, size, n_cols, dtype=np.int32)[None, :]
+                + np.arange(n_cols, dtype=np.int32)[:, None]
+            ).ravel()
+            self._data = np.ones(size)
+
+    def __call__(self, table: np.ndarray) -> np.ndarray:
+        """The column sums of ``table``."""
+        if (
+            not self._fast
+            or table.shape != self.shape
+            or table.dtype != np.float64
+            or not table.flags.c_contiguous
+        ):
+            return _sum(table, axis=0)
+        n_rows, n_cols = self.shape
+        out = np.zeros(n_cols)
+        _csr_matvec(
+            n_cols, n_rows * n_cols, self._indptr, self._indices, self._data, table.ravel(), out
+        )
+        return out
+
+
+class GroupSums:
+    """``np.bincount(codes, weights=w, minlength=n_groups)`` for fixed ``codes``, bit for bit.
+
+    ``bincount`` adds each weight to its group's total from 0.0 in index order; ``csr_matvec``
+    with a 0/1 matrix whose row ``g`` lists the indices of group ``g`` in increasing order adds
+    the same terms (times 1.0, exact) in the same order from 0.0, with no per-entry branching.
+    Weights that are not a float64 vector of ``len(codes)`` go through ``bincount``.
+    ``tests/test_performance_equivalence.py`` checks the two agree.
+    """
+
+    def __init__(self, codes: np.ndarray, n_groups: int):
+        self.codes = np.asarray(codes)
+        self.n_groups = max(n_groups, int(self.codes.max()) + 1 if self.codes.size else 0)
+        n = self.codes.size
+        self._fast = _csr_matvec is not None and 0 < n < 2**31 - 1
+        if self._fast:
+            order = np.argsort(self.codes, kind="stable")
+            counts = np.bincount(self.codes, minlength=self.n_groups)
+            self._indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+            self._indices = order.astype(np.int32)
+            self._data = np.ones(n)
+
+    def __call__(self, weights: np.ndarray) -> np.ndarray:
+        """The sum of ``weights`` over each group."""
+        if (
+            not self._fast
+            or weights.dtype != np.float64
+            or weights.ndim != 1
+            or weights.shape[0] != self.codes.size
+        ):
+            return np.bincount(self.codes, weights=weights, minlength=self.n_groups)
+        out = np.zeros(self.n_groups)
+        _csr_matvec(
+            self.n_groups, self.codes.size, self._indptr, self._indices, self._data, weights, out
+        )
+        return out
+
+
 def matvec(matrix, x: np.ndarray) -> np.ndarray:
     """``matrix @ x`` for a float64 CSR matrix and a float64 vector, bit for bit.
 
@@ -61,6 +141,38 @@ def matvec(matrix, x: np.ndarray) -> np.ndarray:
     n_row, n_col = matrix.shape
     out = np.zeros(n_row)
     _csr_matvec(n_row, n_col, matrix.indptr, matrix.indices, matrix.data, x, out)
+    return out
+
+
+def matvec_rows(matrix, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``(matrix @ x)[rows]`` for a float64 CSR matrix, bit for bit, computing only those rows.
+
+    Each entry of a CSR product is its row's own sum, from 0.0 in stored order; the rows copied
+    out with scipy's ``csr_row_index`` (what ``matrix[rows]`` uses) keep their entries in that
+    order, so their product gives the same floats. Worth it for a small share of the rows of a
+    large matrix; otherwise (or for other matrices) the whole product, then the rows.
+    """
+    if (
+        _csr_row_index is None
+        or 4 * rows.size >= matrix.shape[0]
+        or matrix.nnz < 20_000  # the whole product costs less than copying rows out
+        or getattr(matrix, "format", None) != "csr"
+        or matrix.dtype != np.float64
+        or matrix.indptr.dtype != matrix.indices.dtype
+        or x.dtype != np.float64
+        or x.ndim != 1
+    ):
+        return matvec(matrix, x)[rows]
+    indptr, index_dtype = matrix.indptr, matrix.indptr.dtype
+    rows = rows.astype(index_dtype, copy=False)
+    sub_indptr = np.zeros(rows.size + 1, dtype=index_dtype)
+    np.cumsum(indptr[rows + 1] - indptr[rows], out=sub_indptr[1:])
+    nnz = int(sub_indptr[-1])
+    sub_indices = np.empty(nnz, dtype=index_dtype)
+    sub_data = np.empty(nnz)
+    _csr_row_index(rows.size, rows, indptr, matrix.indices, matrix.data, sub_indices, sub_data)
+    out = np.zeros(rows.size)
+    _csr_matvec(rows.size, matrix.shape[1], sub_indptr, sub_indices, sub_data, x, out)
     return out
 
 
@@ -90,12 +202,21 @@ class VectorisedRules:
         """
         st = self.state
         c = st.commitment
-        new = st.susceptibility * matvec(self.weights, c) + (1.0 - st.susceptibility) * st.anchor
+        sus = st.susceptibility
+        # s ⊙ (W c) + (1 − s) ⊙ a: the same operations, in place (one temporary instead of four)
+        new = matvec(self.weights, c)
+        np.multiply(sus, new, out=new)
+        own = np.subtract(1.0, sus)
+        np.multiply(own, st.anchor, out=own)
+        np.add(new, own, out=new)
         members = (st.coalition >= 0).nonzero()[0]  # np.flatnonzero of a 1-D array
         if members.size:
             coal_nodes = self.coalition_nodes[st.coalition[members]]
             pull = self.params.commitment.member_pull
-            new[members] += pull * (c[coal_nodes] - new[members])
+            # new[members] += pull * (c[coal_nodes] - new[members]), gathering new[members] once
+            moved = new[members]
+            moved += pull * (c[coal_nodes] - moved)
+            new[members] = moved
         _clip(new, 0.0, 1.0, out=new)
         st.commitment = new
 
@@ -241,7 +362,10 @@ class VectorisedRules:
         i = self.company_idx
         effort[i] = total[i]  # investment already scales with commitment
         outside = self.recruitable & (st.coalition < 0)
-        effort[outside] *= self.params.coalition.nonmember_engagement
+        # effort[outside] *= g without the boolean gather and scatter: the others are multiplied
+        # by 1.0, which leaves every float as it is
+        g = self.params.coalition.nonmember_engagement
+        np.multiply(effort, np.where(outside, g, 1.0), out=effort)
         s = self.state_idx
         effort[s] *= np.where(st.ai_office[s], 1.0, self.params.states.no_office_engagement)
         effort[self.seat] *= 0.5 + 0.5 * self.federal_knowhow
@@ -260,7 +384,7 @@ class VectorisedRules:
         """
         decay = self.params.momentum.decay
         eta = self.params.momentum.efficiency
-        by_type = np.bincount(self.state.type_code, weights=self.state.effort, minlength=8)
+        by_type = self.type_sums(self.state.effort)  # np.bincount(type_code, effort, 8)
         self.momentum = (1.0 - decay) * self.momentum + eta * (by_type @ self.pillar_matrix)
         self.momentum_by_type = (1.0 - decay) * self.momentum_by_type + eta * by_type
 

@@ -11,7 +11,7 @@ from sim import mexico_network as mn
 from sim.model import ContinuityModel, influence_weights
 from sim.networks import build_nodes_frame, load_network, symmetric_adjacency
 from sim.recorder import NUMERIC_COLUMNS, Recorder
-from sim.rules import matvec, row_sums
+from sim.rules import ColumnSums, GroupSums, matvec, matvec_rows, row_sums
 
 
 def _random_csr(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:
@@ -149,3 +149,131 @@ def test_model_arrays_do_not_depend_on_the_cache(mexico_config):
     pd.testing.assert_frame_equal(a.network.nodes, b.network.nodes, check_exact=True)
     assert np.array_equal(a.state.type_code, b.state.type_code)
     assert (a.weights != b.weights).nnz == 0
+
+
+_SPECIAL = np.array([0.0, -0.0, 5e-324, -5e-324, 1e-300, 1.0, -1.0, 1e16, -1e16, 3.0, np.inf])
+
+
+def _awkward_table(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    """Floats of very different magnitudes (rounding depends on the order), ±0, subnormals."""
+    table = rng.random((n, k)) * 10.0 ** rng.integers(-8, 8, (n, k))
+    table[rng.random((n, k)) < 0.3] = 0.0
+    table[: n // 10] = rng.choice(_SPECIAL[:-1], (n // 10, k))
+    return table
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("n", "k"), [(1, 4), (2, 1), (7, 4), (360, 4), (5000, 4), (3001, 3)])
+def test_column_sums_are_numpy_axis0_sums_bit_for_bit(seed, n, k):
+    rng = np.random.default_rng(seed)
+    table = _awkward_table(rng, n, k)
+    sums = ColumnSums(n, k)
+    assert sums(table).tobytes() == table.sum(axis=0).tobytes()
+    assert sums(-table).tobytes() == (-table).sum(axis=0).tobytes()
+    signed = rng.choice(np.array([0.0, -0.0]), (n, k))  # all-zero columns keep numpy's sign
+    assert sums(signed).tobytes() == signed.sum(axis=0).tobytes()
+    signed[:, 0] = -0.0
+    assert sums(signed).tobytes() == signed.sum(axis=0).tobytes()
+    table[n // 2, 0] = np.inf
+    table[0, -1] = np.nan
+    assert sums(table).tobytes() == table.sum(axis=0).tobytes()
+
+
+def test_column_sums_fall_back_for_other_tables():
+    rng = np.random.default_rng(0)
+    table = _awkward_table(rng, 100, 4)
+    sums = ColumnSums(100, 4)
+    for other in (np.asfortranarray(table), table[::2], table.astype(np.float32), table[:, :3]):
+        assert sums(other).tobytes() == other.sum(axis=0).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_group_sums_are_bincount_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    for n, groups in ((1, 8), (50, 3), (4000, 8), (4000, 12)):
+        codes = rng.integers(0, groups, n).astype(np.int8)
+        sums = GroupSums(codes, 8)
+        weights = _awkward_table(rng, n, 1)[:, 0] * rng.choice([-1.0, 1.0], n)
+        expected = np.bincount(codes, weights=weights, minlength=8)
+        assert sums(weights).tobytes() == expected.tobytes()
+        zeros = rng.choice(np.array([0.0, -0.0]), n)
+        assert sums(zeros).tobytes() == np.bincount(codes, zeros, 8).tobytes()
+        ints = rng.integers(0, 5, n)  # not float64: bincount itself
+        assert sums(ints).tobytes() == np.bincount(codes, ints, 8).tobytes()
+
+
+def _recruit_members_plain(self) -> None:
+    """``Coalition.recruit_members`` as it was: hazards over every actor."""
+    from sim.rules import interest_above
+
+    m, st = self.model, self.model.state
+    cp = m.params.coalition
+    is_member = (st.coalition == self.number).astype(float)
+    exposure = matvec(m.adjacency, is_member) / m.degree
+    candidates = (st.coalition < 0) & m.recruitable
+    outreach = min(1.0, self.pooled / cp.outreach_cost)
+    theta, outreach_rate = cp.join_threshold, cp.outreach_rate
+    broad = m.tactic("broad_coalition")
+    if broad is not None:
+        theta = min(theta, broad.join_threshold)
+        outreach_rate *= broad.outreach_boost
+    interest = interest_above(st.commitment, theta)
+    hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
+    draws = m.rng.random(len(st.commitment))
+    joins = candidates & (draws < 1.0 - np.exp(-hazard))
+    st.coalition[joins] = self.number
+
+
+def _plain_step_parts(monkeypatch):
+    """Put back the plain versions of the fast paths (recruitment, funding sums, momentum)."""
+    from sim.agents.coalition import Coalition
+
+    monkeypatch.setattr(Coalition, "recruit_members", _recruit_members_plain)
+
+    def plain_sums(self, table):
+        return table.sum(axis=0)
+
+    def plain_groups(self, weights):
+        return np.bincount(self.codes, weights=weights, minlength=self.n_groups)
+
+    monkeypatch.setattr(ColumnSums, "__call__", plain_sums)
+    monkeypatch.setattr(GroupSums, "__call__", plain_groups)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["tactics=[law,broad_coalition,subnational_hubs,diversified_funding]"],
+        ["params.coalition.join_threshold=0.05"],
+        ["params.coalition.join_threshold=1.0"],
+        ["network=synthetic", "network.n_agents=2000", "network.mean_degree=6"],
+    ],
+)
+def test_fast_step_parts_give_the_plain_run(overrides, monkeypatch):
+    from sim.api import load_config, run
+
+    cfg = load_config(overrides, seed=3)
+    fast = run(cfg, keep_model=False)
+    with monkeypatch.context() as patch:
+        _plain_step_parts(patch)
+        plain = run(load_config(overrides, seed=3), keep_model=False)
+    pd.testing.assert_frame_equal(fast.timeseries, plain.timeseries, check_exact=True)
+    for c in NUMERIC_COLUMNS:
+        assert fast.timeseries[c].to_numpy().tobytes() == plain.timeseries[c].to_numpy().tobytes()
+    assert fast.summary == plain.summary
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("n", "ties"), [(300, 1500), (4000, 30000)])
+def test_matvec_rows_is_the_rows_of_the_product_bit_for_bit(seed, n, ties):
+    rng = np.random.default_rng(seed)
+    adj = _random_csr(rng, n, ties)
+    x = rng.random(n) * 10.0 ** rng.integers(-6, 6, n)
+    member = (rng.random(n) < 0.3).astype(float)
+    for matrix in (adj, influence_weights(adj)):
+        for share in (0.0, 0.01, 0.1, 0.3, 1.0):
+            rows = np.flatnonzero(rng.random(n) < share)
+            for vector in (x, member):
+                expected = (matrix @ vector)[rows]
+                assert matvec_rows(matrix, rows, vector).tobytes() == expected.tobytes()

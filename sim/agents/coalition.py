@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import ActorAgent
-from sim.rules import interest_above, matvec
+from sim.rules import _sum, interest_above, matvec_rows
 from sim.state import FEDERAL, INTERNATIONAL, OWN
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import ContinuityModel
+
+
+_any = np.logical_or.reduce  # what ndarray.any calls, without its Python-level wrapper
 
 
 class Coalition(ActorAgent):
@@ -66,8 +69,7 @@ class Coalition(ActorAgent):
             self.found()
         self.follow_coordinator()
         self.recruit_members()
-        self.lose_members()
-        self.pool_funding()
+        self.pool_funding(self.lose_members())
 
     def found(self) -> None:
         """Founding members (``founding_member`` in the network) join at once.
@@ -114,8 +116,6 @@ class Coalition(ActorAgent):
         """
         m, st = self.model, self.model.state
         cp = m.params.coalition
-        is_member = (st.coalition == self.number).astype(float)
-        exposure = matvec(m.adjacency, is_member) / m.degree
         candidates = (st.coalition < 0) & m.recruitable
         outreach = min(1.0, self.pooled / cp.outreach_cost)
         theta, outreach_rate = cp.join_threshold, cp.outreach_rate
@@ -123,23 +123,40 @@ class Coalition(ActorAgent):
         if broad is not None:  # reach across parties and sectors
             theta = min(theta, broad.join_threshold)
             outreach_rate *= broad.outreach_boost
-        interest = interest_above(st.commitment, theta)
-        hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
         draws = m.rng.random(len(st.commitment))
-        joins = candidates & (draws < 1.0 - np.exp(-hazard))
+        if theta >= 1:  # nobody is interested (interest_above is 0: no hazard, no join)
+            return
+        # Only candidates above the threshold can join: elsewhere the hazard is 0 (or NaN) and
+        # ``draws < 1 − exp(−hazard)`` fails. Their hazards alone, entry for entry the same.
+        able = (candidates & (st.commitment > theta)).nonzero()[0]
+        if able.size == 0:
+            return
+        is_member = (st.coalition == self.number).astype(float)
+        exposure = matvec_rows(m.adjacency, able, is_member) / m.degree[able]
+        interest = interest_above(st.commitment[able], theta)
+        hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
+        joins = able[draws[able] < 1.0 - np.exp(-hazard)]
         st.coalition[joins] = self.number
 
-    def lose_members(self) -> None:
-        """Members leave with probability ``leave_rate × (1 − commitment)``."""
+    def lose_members(self) -> np.ndarray:
+        """Members leave with probability ``leave_rate × (1 − commitment)``.
+
+        Returns:
+            The members who stay (``self.members`` after the departures, in the same order).
+
+        """
         m, st = self.model, self.model.state
         members = self.members
         if members.size == 0:
-            return
+            return members
         p_leave = m.params.coalition.leave_rate * (1.0 - st.commitment[members])
-        leaving = members[m.rng.random(members.size) < p_leave]
-        st.coalition[leaving] = -1
+        leaves = m.rng.random(members.size) < p_leave
+        if not _any(leaves):  # nobody leaves
+            return members
+        st.coalition[members[leaves]] = -1
+        return members[~leaves]
 
-    def pool_funding(self) -> None:
+    def pool_funding(self, members: np.ndarray | None = None) -> None:
         """Pool the coalition's monthly resources by source.
 
         Own: members' dues, ``dues_share`` of their own resources this month,
@@ -149,14 +166,19 @@ class Coalition(ActorAgent):
         bodies the coalition is tied to, plus ``international_grant`` under the
         ``diversified_funding`` tactic. Seed 002 lesson 5: public *and private*
         funding sustains a strategy.
+
+        Args:
+            members: The coalition's members, if the caller has them (``self.members``).
+
         """
         m, st = self.model, self.model.state
-        members = self.members
+        if members is None:  # else the caller's ``self.members`` of this month
+            members = self.members
         row = st.funding[self.index]
         own = st.funding[:, OWN]  # a column view: faster to index than st.funding[members, OWN]
         dues = m.params.coalition.dues_share * own[members]
         own[members] -= dues
-        row[OWN] = float(dues.sum())
+        row[OWN] = float(_sum(dues))
         row[FEDERAL] = m.coalition_grant_each()
         row[INTERNATIONAL] = (
             m.params.international.coalition_grant * m.international_ties[self.index]
@@ -164,4 +186,4 @@ class Coalition(ActorAgent):
         diversified = m.tactic("diversified_funding")
         if diversified is not None:
             row[INTERNATIONAL] += diversified.international_grant
-        self.pooled = float(row.sum())
+        self.pooled = float(_sum(row))

@@ -41,8 +41,9 @@ class Senate(ActorAgent):
     def step(self) -> None:
         """Monthly rules: keep champions (tactic), introduce bills, then vote on pending ones."""
         self.keep_champions()
-        self.introduce_bills()
-        self.vote_on_bills()
+        support = self.support  # the same for both: nothing in between moves it
+        self.introduce_bills(support)
+        self.vote_on_bills(support)
 
     def keep_champions(self) -> None:
         """Tactic ``senate_champions``: anchor ≥ base + ``anchor_boost``; committee resources.
@@ -61,12 +62,18 @@ class Senate(ActorAgent):
         st.anchor[self.index] = max(st.anchor[self.index], floor)
         st.funding[self.index, OWN] += tactic.committee_budget
 
-    def introduce_bills(self) -> None:
+    def introduce_bills(self, support: float | None = None) -> None:
         """New bills ~ Poisson(``bill_rate`` × support): interest costs little.
 
         The ``law`` tactic (a campaign for an AI law) adds ``bill_boost`` times as many.
+
+        Args:
+            support: :attr:`support`, if the caller has it.
+
         """
-        rate = self.model.params.senate.bill_rate * self.support
+        if support is None:
+            support = self.support
+        rate = self.model.params.senate.bill_rate * support
         tactic = self.model.tactic("law")
         if tactic is not None:
             rate *= 1.0 + tactic.bill_boost
@@ -74,7 +81,7 @@ class Senate(ActorAgent):
         self.bills_introduced += k
         self.pending += k
 
-    def vote_on_bills(self) -> None:
+    def vote_on_bills(self, support: float | None = None) -> None:
         """With bills pending, a law passes this month with p = ``passage_rate × support × priority``.
 
         A law needs both the chamber and the executive's majority behind it: in
@@ -85,12 +92,18 @@ class Senate(ActorAgent):
         takes one decision to legislate. Passage locks in the law. Under the
         ``law`` tactic the bills are drafted with the coalition to pass
         (cross-party sponsors, negotiated text): p is multiplied by ``passage_boost``.
+
+        Args:
+            support: :attr:`support`, if the caller has it.
+
         """
         m = self.model
         if m.law_in_force or self.pending == 0:
             return
+        if support is None:
+            support = self.support
         fed = m.administration.priority
-        p = m.params.senate.passage_rate * self.support * fed
+        p = m.params.senate.passage_rate * support * fed
         tactic = m.tactic("law")
         if tactic is not None:
             p = min(1.0, p * tactic.passage_boost)
