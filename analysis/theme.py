@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.config import ACTOR_KEYS
+
 PALETTE = "colorblind"
 """seaborn's colour-blind-safe qualitative palette (Okabe–Ito-like), used for every category."""
 
@@ -23,17 +25,8 @@ DIVERGING = "vlag"
 MARK_COLOUR = "#555555"
 """Colour of event markers (turnovers, funding cuts): neutral, so it never clashes with data."""
 
-ACTOR_TYPES = (
-    "administration",
-    "state",
-    "senate",
-    "coalition",
-    "dpa",
-    "company",
-    "organization",
-    "international",
-)
-"""Actor types in a fixed order, so each keeps its colour in every figure."""
+ACTOR_TYPES = ACTOR_KEYS
+"""Actor types in the model's fixed order, so each keeps its colour in every figure."""
 
 ACTOR_LABELS = {
     "administration": "Federal administration",
