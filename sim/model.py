@@ -23,7 +23,7 @@ from sim.dates import parse_month
 from sim.errors import ConfigError
 from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
 from sim.recorder import Recorder
-from sim.rules import GroupSums, VectorisedRules
+from sim.rules import GroupSums, RowSums, VectorisedRules
 from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 
@@ -93,7 +93,9 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _init_arrays(self) -> None:
         nodes = self.network.nodes
-        codes = np.array([TYPE_CODE[t] for t in nodes["type"].tolist()], dtype=np.int64)
+        # the id and type columns as lists, read once (``_init_agents`` uses them too)
+        self._node_ids, self._node_types = nodes["id"].tolist(), nodes["type"].tolist()
+        codes = np.array([TYPE_CODE[t] for t in self._node_types], dtype=np.int64)
         self.state = st = ActorState.empty(codes)
         st.commitment[:] = nodes["commitment"].to_numpy(dtype=float)
         st.anchor[:] = st.commitment
@@ -113,6 +115,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.company_idx = st.of_type("company")
         self.intl_idx = st.of_type("international")
         self.type_sums = GroupSums(codes, 8)  # effort by type code (update_momentum)
+        self.funding_sums = RowSums(*st.funding.shape)  # funding.sum(axis=1) (exert_effort)
         self.recruitable = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
         self.recruitable_count = int(np.count_nonzero(self.recruitable))
         is_intl = (codes == TYPE_CODE["international"]).astype(float)
@@ -140,7 +143,10 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         cycle = max(1, self.calendar.state_cycle)
         offsets = self.rng.integers(0, cycle, size=self.state_idx.size)
         listed = self.config.shocks.elections.state_calendar
-        ids = self.network.nodes["id"].to_numpy()[self.state_idx]
+        if not listed:
+            return offsets
+        all_ids = self._node_ids
+        ids = [all_ids[i] for i in self.state_idx.tolist()]
         for k, node_id in enumerate(ids):
             if node_id in listed:
                 offsets[k] = (parse_month(listed[node_id]) - self.calendar.start) % cycle
@@ -149,8 +155,8 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     def _init_agents(self, strict: bool) -> None:
         nodes = self.network.nodes
         sc = self.config.scenario
-        ids = nodes["id"].tolist()
-        coalition_ids = coalition_node_ids(self.network)
+        ids, types = self._node_ids, self._node_types
+        coalition_ids = [i for i, kind in zip(ids, types, strict=True) if kind == "coalition"]
         founding = founding_months(
             self.config.scenario.coalitions, coalition_ids, strict, self.calendar.start
         )
@@ -168,7 +174,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         for i, (node_id, kind, name, sector) in enumerate(
             zip(
                 ids,
-                nodes["type"].tolist(),
+                types,
                 nodes["name"].tolist(),
                 nodes["sector"].tolist(),
                 strict=True,
@@ -354,8 +360,35 @@ def influence_weights(adjacency: sp.csr_matrix) -> sp.csr_matrix:
     """
     deg = np.asarray(adjacency.sum(axis=1)).ravel()
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    fast = _scaled_rows(adjacency, deg, inv)
+    if fast is not None:
+        return fast
     weights = sp.diags(inv) @ adjacency + sp.diags((deg == 0).astype(float))
     return sp.csr_matrix(weights)
+
+
+def _scaled_rows(adjacency, deg: np.ndarray, inv: np.ndarray) -> sp.csr_matrix | None:
+    """``diags(inv) @ adjacency + diags(deg == 0)`` without the sparse products, when exact.
+
+    With every degree positive (no diagonal to add), a canonical float64 CSR matrix (sorted,
+    no duplicates) and no entry that is or becomes zero (both products drop zeros), scipy's
+    result has the same rows, columns and order as ``adjacency``, each entry ``inv[i] * a_ij``.
+    Otherwise ``None`` (use the products). ``tests/test_performance_equivalence.py`` checks it.
+    """
+    if (
+        not sp.issparse(adjacency)
+        or adjacency.format != "csr"
+        or adjacency.dtype != np.float64
+        or not adjacency.has_canonical_format
+        or not np.all(deg > 0)
+    ):
+        return None
+    data = adjacency.data * np.repeat(inv, np.diff(adjacency.indptr))
+    if not np.all(data != 0):
+        return None
+    return sp.csr_matrix(
+        (data, adjacency.indices.copy(), adjacency.indptr.copy()), shape=adjacency.shape
+    )
 
 
 def coalition_node_ids(network: StakeholderNetwork) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,6 +66,10 @@ _SCALAR_COLUMNS = (
 """The columns ``Recorder.record`` fills from one scalar each (the others come from arrays)."""
 
 
+_month_label = functools.lru_cache(maxsize=4096)(format_month)
+"""``format_month`` of an ``int``, remembered (every run labels the same months)."""
+
+
 class Recorder:
     """Collects one row per month into preallocated arrays.
 
@@ -125,7 +130,7 @@ class Recorder:
         """The tidy monthly table: one row per month."""
         n = self.n
         out = {
-            "date": [format_month(int(x)) for x in self.months[:n]],
+            "date": [_month_label(x) for x in self.months[:n].tolist()],
             "step": np.arange(n, dtype=np.int64),
         }
         for c in NUMERIC_COLUMNS:

@@ -59,7 +59,12 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
             back = np.flatnonzero(after[low:] >= before)
             recover = int(low + back[0]) if back.size else None
     total = ts["momentum"].to_numpy()[t0:] if 0 <= t0 < len(m) else np.empty(0)
-    nonstate = ts.loc[:, list(NONSTATE_COLUMNS)].to_numpy().sum(axis=1)[t0:]
+    # ts.loc[:, NONSTATE_COLUMNS].to_numpy().sum(axis=1): rows of 3 are summed from 0.0 in
+    # column order, so the same floats come from adding the columns one after the other
+    nonstate = np.zeros(len(ts))
+    for c in NONSTATE_COLUMNS:
+        nonstate += ts[c].to_numpy(dtype=np.float64)
+    nonstate = nonstate[t0:]
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(total > 0, nonstate / np.where(total > 0, total, 1.0), np.nan)
     cut_start = model.calendar.cut_start
@@ -86,5 +91,19 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
         ],
         "turnovers": [format_month(mo) for mo in model.turnovers],
         "tactics": model.config.tactics.enabled(),
-        "agents_by_type": dict(sorted(Counter(type(a).__name__ for a in model.agents).items())),
+        "agents_by_type": _agents_by_type(model),
     }
+
+
+def _agents_by_type(model: ContinuityModel) -> dict[str, int]:
+    """Number of registered agents by class name, sorted by name (classes with none left out).
+
+    The same counts as ``Counter(type(a).__name__ for a in model.agents)``, from Mesa's
+    per-class agent sets instead of one pass over every agent.
+    """
+    counts: Counter[str] = Counter()
+    for cls, agents in model.agents_by_type.items():
+        n = len(agents)
+        if n:
+            counts[cls.__name__] += n
+    return dict(sorted(counts.items()))

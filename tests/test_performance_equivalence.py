@@ -11,7 +11,7 @@ from sim import mexico_network as mn
 from sim.model import ContinuityModel, influence_weights
 from sim.networks import build_nodes_frame, load_network, symmetric_adjacency
 from sim.recorder import NUMERIC_COLUMNS, Recorder
-from sim.rules import ColumnSums, GroupSums, matvec, matvec_rows, row_sums
+from sim.rules import ColumnSums, GroupSums, RowSums, matvec, matvec_rows, row_sums
 
 
 def _random_csr(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:
@@ -277,3 +277,80 @@ def test_matvec_rows_is_the_rows_of_the_product_bit_for_bit(seed, n, ties):
             for vector in (x, member):
                 expected = (matrix @ vector)[rows]
                 assert matvec_rows(matrix, rows, vector).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("n", "k"), [(1, 4), (2, 1), (7, 4), (360, 4), (5000, 4), (3001, 7)])
+def test_row_sums_object_is_numpy_axis1_sums_bit_for_bit(seed, n, k):
+    rng = np.random.default_rng(seed)
+    table = _awkward_table(rng, n, k)
+    sums = RowSums(n, k)
+    assert sums(table).tobytes() == table.sum(axis=1).tobytes()
+    assert sums(-table).tobytes() == (-table).sum(axis=1).tobytes()
+    signed = rng.choice(np.array([0.0, -0.0]), (n, k))  # all-zero rows keep numpy's sign
+    assert sums(signed).tobytes() == signed.sum(axis=1).tobytes()
+    signed[0] = -0.0
+    assert sums(signed).tobytes() == signed.sum(axis=1).tobytes()
+    table[n // 2, 0] = np.inf
+    table[0, -1] = np.nan
+    assert sums(table).tobytes() == table.sum(axis=1).tobytes()
+    for other in (np.asfortranarray(table), table[::2], table.astype(np.float32), table[:, :1]):
+        assert RowSums(n, k)(other).tobytes() == other.sum(axis=1).tobytes()
+
+
+def _influence_weights_plain(adjacency: sp.csr_matrix) -> sp.csr_matrix:
+    """``influence_weights`` as written before the fast path: two sparse products."""
+    deg = np.asarray(adjacency.sum(axis=1)).ravel()
+    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    return sp.csr_matrix(sp.diags(inv) @ adjacency + sp.diags((deg == 0).astype(float)))
+
+
+def _same_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> bool:
+    return (
+        a.shape == b.shape
+        and a.indptr.dtype == b.indptr.dtype
+        and a.indices.dtype == b.indices.dtype
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and a.data.tobytes() == b.data.tobytes()
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_influence_weights_equal_the_sparse_products(seed, mexico_config):
+    rng = np.random.default_rng(seed)
+    adj = _random_csr(rng, 300, 1500)  # isolated actors: the products (a 1 on the diagonal)
+    assert _same_csr(influence_weights(adj), _influence_weights_plain(adj))
+    connected = _random_csr(rng, 60, 3000)  # every actor tied: the fast path
+    assert np.all(np.diff(connected.indptr) > 0)
+    assert _same_csr(influence_weights(connected), _influence_weights_plain(connected))
+    tiny = connected.copy()
+    tiny.data[:5] = 5e-324  # products that underflow to 0 are dropped: the products
+    assert _same_csr(influence_weights(tiny), _influence_weights_plain(tiny))
+    model = ContinuityModel(mexico_config([f"seed={seed}"]))
+    assert _same_csr(model.weights, _influence_weights_plain(model.adjacency))
+    model.detach(model.dpas[0].index)  # a detached actor: a row of zeros
+    masked = sp.diags((~model.detached).astype(float))
+    plain = _influence_weights_plain(sp.csr_matrix(masked @ model.adjacency @ masked))
+    assert _same_csr(model.weights, plain)
+
+
+@pytest.mark.parametrize("overrides", [[], ["counterfactual=no_turnover"]])
+def test_summary_counts_and_shares_equal_the_plain_ones(mexico_config, overrides):
+    from collections import Counter
+
+    from sim.summary import NONSTATE_COLUMNS, reference_month, summarize
+
+    model = ContinuityModel(mexico_config(overrides))
+    model.run()
+    ts = model.recorder.frame()
+    summary = summarize(model, ts)
+    plain = Counter(type(a).__name__ for a in model.agents)
+    assert summary["agents_by_type"] == dict(sorted(plain.items()))
+    assert list(summary["agents_by_type"]) == sorted(plain)
+    t0 = reference_month(model) - model.calendar.start
+    total = ts["momentum"].to_numpy()[t0:]
+    nonstate = ts.loc[:, list(NONSTATE_COLUMNS)].to_numpy().sum(axis=1)[t0:]
+    shares = np.where(total > 0, nonstate / np.where(total > 0, total, 1.0), np.nan)
+    expected = float(np.nanmean(shares)) if np.isfinite(shares).any() else None
+    assert summary["nonstate_share"] == expected
