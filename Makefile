@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint format lock clean help bench bench-quick
+.PHONY: setup run test test-fast lint format lock clean help bench bench-quick browser
 
 help:
 	@echo "make run    - set up, then run the default Mexico scenario (summary + results + figure)"
@@ -29,7 +29,10 @@ lint: setup
 	$(BIN)/ruff check sim experiments analysis tests benchmarks
 	$(BIN)/ruff format --check sim experiments analysis tests benchmarks
 
-test: lint
+browser:
+	bash .ci/install-chromium
+
+test: lint browser
 	$(BIN)/pytest -n 2 --durations=10
 
 bench: setup

@@ -27,6 +27,9 @@ Commands:
   report DIR   figures and a plain-language HTML report of a run or sweep directory
             e.g.  continuity report sweeps/tactics      (writes sweeps/tactics/report/index.html)
   report --help  its options
+  app       the teaching dashboard in the browser: each tab its own model, sliders, presets, play
+            e.g.  continuity app --port 8765          (then open http://127.0.0.1:8765/)
+  app --help  its options
 
 Configuration lives in conf/ (see docs/ODD.md and README.md).
 """
@@ -120,12 +123,20 @@ def report_command(args: list[str]) -> int:
         return _fail("report", exc.problems)
 
 
+def app_command(args: list[str]) -> int:
+    """``continuity app``: serve the teaching dashboard on localhost."""
+    from experiments import app
+
+    return app.main(args)
+
+
 COMMANDS = {
     "run": run_command,
     "validate": validate_command,
     "sweep": sweep_command,
     "collect": collect_command,
     "report": report_command,
+    "app": app_command,
 }
 
 
