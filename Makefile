@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint format lock clean help bench bench-quick browser
+.PHONY: setup run test test-fast lint format lock clean help bench bench-quick browser baseline
 
 help:
 	@echo "make run    - set up, then run the default Mexico scenario (summary + results + figure)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   - ruff check + format check"
 	@echo "make lock   - re-pin requirements.lock from pyproject.toml"
 	@echo "make bench  - set up, then run every benchmark (benchmarks/results.json, scaling.png)"
+	@echo "make baseline - refresh the golden regression baseline (tests/golden/); flag it in CHANGELOG"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ browser:
 
 test: lint browser
 	$(BIN)/pytest -n 2 --durations=10
+
+baseline: setup
+	$(BIN)/python -m experiments.baseline
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py $(ARGS)

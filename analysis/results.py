@@ -97,6 +97,8 @@ def load_results(directory: str | Path) -> Results:
         ResultsError: If the directory does not exist or holds no results.
     """
     d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise ResultsError(f"{d}: not a directory (give a run or sweep directory)")
     if not d.is_dir():
         raise ResultsError(f"{d}: no such directory")
     if (d / "sweep.json").exists():

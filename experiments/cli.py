@@ -42,6 +42,24 @@ def _fail(command: str, problems: list[str]) -> int:
     return 2
 
 
+def _run_dir_problem(args: list[str]) -> str | None:
+    """Why ``hydra.run.dir=DIR`` cannot be created, if it cannot (it is created here if not)."""
+    from pathlib import Path
+
+    values = [a.split("=", 1)[1] for a in args if a.lstrip("+").startswith("hydra.run.dir=")]
+    if not values or "${" in values[-1]:
+        return None
+    value = values[-1]
+    if not value.strip():
+        return "hydra.run.dir: empty; give a directory"
+    try:
+        Path(value).expanduser().mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return f"hydra.run.dir: cannot create {value!r} ({reason}); give a writable directory"
+    return None
+
+
 def run_command(args: list[str]) -> int:
     """``continuity run``: validate everything first, then hand over to Hydra."""
     hydra_flags = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--resolve"}
@@ -61,6 +79,9 @@ def run_command(args: list[str]) -> int:
             load_config(args)
         except InputError as exc:
             return _fail("run", exc.problems)
+        problem = _run_dir_problem(args)
+        if problem:
+            return _fail("run", [problem])
     from experiments.run import main as hydra_main
 
     sys.argv = ["continuity run", *args]

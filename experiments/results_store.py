@@ -12,13 +12,20 @@ Layout of a sweep directory ``DIR``::
 
 A chunk counts as finished only when its marker exists and names files whose hashes match,
 and the marker is written last (each file goes to a temporary name and is renamed into place),
-so a kill at any moment leaves either a whole chunk or none of it.
+so a kill at any moment leaves either a whole chunk or none of it. A write that fails (a full
+disk) removes what the chunk had already put in place, so only whole chunks are ever visible.
+
+For fault-injection tests, ``CONTINUITY_FAULT=ACTION@STAGE:CHUNK`` (see :func:`inject_fault`)
+kills or fails chunk number CHUNK at one stage of its work.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,35 @@ ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
 TIMING_COLUMNS = ("elapsed_s",)
 """Columns that differ between otherwise identical sweeps (excluded from comparisons)."""
 TS_ID_COLUMNS = ("run_id", "date", "step", "administration")
+
+
+FAULT_ENV = "CONTINUITY_FAULT"
+FAULT_STAGES = ("mid", "runs", "timeseries", "done")
+
+
+def inject_fault(stage: str, name: str, path: Path | None = None) -> None:
+    """Test hook: act on ``CONTINUITY_FAULT=ACTION@STAGE:CHUNK`` when chunk CHUNK reaches STAGE.
+
+    STAGE: ``mid`` (after the chunk's first run), ``runs`` or ``timeseries`` (that file written
+    to its temporary name, not yet renamed), ``done`` (the files in place, the marker not yet
+    written). ACTION: ``kill`` (SIGKILL the job's own process: a worker that dies), ``killpg``
+    (SIGKILL the whole process group, i.e. the sweep; only when it leads a session of its own, as
+    the tests start it), ``enospc`` (raise ``OSError(ENOSPC)``: a full disk). CHUNK is the chunk
+    number of any attempt.
+    """
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    action, _, where = spec.partition("@")
+    at, _, number = where.partition(":")
+    if at != stage or int(number) != int(name.rsplit("-", 1)[1]):
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "killpg" and os.getpgrp() == os.getsid(0):
+        os.killpg(0, signal.SIGKILL)
+    elif action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path or name))
 
 
 def chunk_name(attempt: int, chunk: int) -> str:
@@ -62,23 +98,52 @@ def write_chunk(
     """
     import pyarrow.parquet as pq
 
+    def runs_file(p: str) -> None:
+        pd.DataFrame(rows).to_parquet(p, index=False)
+        inject_fault("runs", name, Path(p))
+
+    def timeseries_file(p: str) -> None:
+        pq.write_table(timeseries, p)
+        inject_fault("timeseries", name, Path(p))
+
     chunks = sweep_dir / "chunks"
     chunks.mkdir(parents=True, exist_ok=True)
-    files = {}
-    runs_path = chunks / f"{name}.runs.parquet"
-    atomic_write(runs_path, lambda p: pd.DataFrame(rows).to_parquet(p, index=False))
-    files[runs_path.name] = _sha256(runs_path)
-    if timeseries is not None:
-        ts_path = chunks / f"{name}.timeseries.parquet"
-        atomic_write(ts_path, lambda p: pq.write_table(timeseries, p))
-        files[ts_path.name] = _sha256(ts_path)
-    marker = {
-        "runs": [[int(r["run_id"]), r["status"]] for r in rows],
-        "files": files,
-        "seconds": seconds,
-    }
-    text = json.dumps(marker)
-    atomic_write(chunks / f"{name}.done", lambda p: Path(p).write_text(text))
+    files: dict[str, str] = {}
+    try:
+        runs_path = atomic_write(chunks / f"{name}.runs.parquet", runs_file)
+        files[runs_path.name] = _sha256(runs_path)
+        if timeseries is not None:
+            ts_path = atomic_write(chunks / f"{name}.timeseries.parquet", timeseries_file)
+            files[ts_path.name] = _sha256(ts_path)
+        inject_fault("done", name, chunks / f"{name}.done")
+        marker = {
+            "runs": [[int(r["run_id"]), r["status"]] for r in rows],
+            "files": files,
+            "seconds": seconds,
+        }
+        text = json.dumps(marker)
+        atomic_write(chunks / f"{name}.done", lambda p: Path(p).write_text(text))
+    except BaseException:
+        for f in files:  # no marker: leave none of the chunk visible
+            (chunks / f).unlink(missing_ok=True)
+        raise
+
+
+def remove_unfinished(sweep_dir: Path) -> int:
+    """Delete temporary files and chunk files without a marker (left by a kill); return how many.
+
+    Call it only while no job of the sweep runs (``continuity sweep`` holds the directory lock).
+    """
+    chunks = sweep_dir / "chunks"
+    if not chunks.is_dir():
+        return 0
+    done = {m.name[: -len(".done")] for m in chunks.glob("*.done") if not m.name.startswith(".")}
+    removed = 0
+    for f in chunks.iterdir():
+        if f.is_file() and (f.name.startswith(".") or f.name.split(".", 1)[0] not in done):
+            f.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 @dataclass

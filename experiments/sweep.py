@@ -4,7 +4,8 @@
    derive every seed; any problem is reported before any run, exit code 2.
 2. The sweep directory is ``hydra.sweep.dir`` (default ``sweeps/NAME``). If it already holds this
    sweep, the finished runs are kept and only the others run (resume); if it holds another sweep,
-   stop with a clear message.
+   stop with a clear message. The command holds an exclusive lock on ``DIR/.lock`` while it
+   runs (released by the system if it dies), so a second sweep in the same directory is refused.
 3. The remaining runs are split into chunks of about 20 s of work and launched as one Hydra
    multirun of :mod:`experiments.sweep_job` (one job per chunk) with the launcher the user chose
    (``hydra/launcher=joblib``, ``submitit_local``, ``submitit_slurm`` or ``slurm``). A progress
@@ -15,6 +16,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.results_store import collect, finished_runs
+from experiments.results_store import collect, finished_runs, remove_unfinished
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
@@ -146,8 +148,53 @@ def check_launcher(arguments: Arguments) -> tuple[str, int]:
     return str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic")), workers
 
 
+LOCK_NAME = ".lock"
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+NO_SPACE_TEXT = ("No space left on device", "Disk quota exceeded", "[Errno 28]")
+
+
+def lock_directory(sweep_dir: Path) -> int | None:
+    """Create the directory and lock ``DIR/.lock`` for this process; return the lock's descriptor.
+
+    The lock is exclusive and released by the system when the process ends, even by SIGKILL, so
+    a killed sweep can be resumed at once. On a filesystem without locks, go on without one.
+
+    Raises:
+        InputError: The directory cannot be created or written, or another sweep holds the lock.
+    """
+    import fcntl
+
+    try:
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(sweep_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise InputError(
+            [f"hydra.sweep.dir: cannot create or write {sweep_dir}: {exc.strerror or exc}"]
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return fd  # no locking on this filesystem
+        pid = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        raise InputError(
+            [
+                f"hydra.sweep.dir: another sweep is running in {sweep_dir} (pid {pid}); wait "
+                "for it to end (then the same command resumes), or choose another hydra.sweep.dir="
+            ]
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
 def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
-    """Write the plan, or check that the directory holds this very sweep; return finished runs."""
+    """Write the plan, or check that the directory holds this very sweep; return finished runs.
+
+    On a resume, the files a killed chunk left behind (temporary files, chunk files without a
+    completion marker) are removed; call it only while holding :func:`lock_directory`.
+    """
     manifest = sweep_dir / "sweep.json"
     if manifest.exists():
         try:
@@ -162,10 +209,16 @@ def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
                     "command to resume it, or choose another hydra.sweep.dir= (or delete it)"
                 ]
             )
+        remove_unfinished(sweep_dir)
         return finished_runs(sweep_dir, plan.settings["retry_failed"])
-    sweep_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(plan.to_json(), allow_nan=False)
-    atomic_write(manifest, lambda p: Path(p).write_text(text))
+    try:
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(manifest, lambda p: Path(p).write_text(text))
+    except OSError as exc:
+        raise InputError(
+            [f"hydra.sweep.dir: cannot create or write {sweep_dir}: {exc.strerror or exc}"]
+        ) from None
     return {}
 
 
@@ -282,6 +335,26 @@ def _progress(progress_dir: Path, prefix: str) -> int:
     return total
 
 
+def _log_says_no_space(sweep_dir: Path) -> bool:
+    logs = sorted((sweep_dir / "logs").glob("attempt-*.log"))
+    try:
+        text = logs[-1].read_text(errors="replace") if logs else ""
+    except OSError:
+        return False
+    return any(t in text for t in NO_SPACE_TEXT)
+
+
+def _no_space(sweep_dir: Path, total: int) -> str:
+    try:
+        kept = f"{len(finished_runs(sweep_dir))} of {total} runs finished and kept"
+    except OSError:
+        kept = "the finished runs are kept"
+    return (
+        f"continuity sweep: no space left on device writing to {sweep_dir}; {kept}. "
+        "Free some space and run the same command again to resume."
+    )
+
+
 def _tail(path: Path, n: int = 8) -> list[str]:
     try:
         return path.read_text(errors="replace").splitlines()[-n:]
@@ -296,6 +369,22 @@ def run_sweep(args: list[str]) -> int:
     launcher, workers = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
     plan = make_plan(arguments.experiment, arguments.overrides)
+    lock = lock_directory(arguments.sweep_dir)
+    try:
+        return _run_locked(arguments, plan, launcher, workers, t_start)
+    except OSError as exc:
+        if exc.errno not in NO_SPACE:
+            raise
+        print(_no_space(arguments.sweep_dir, len(plan.runs)), file=sys.stderr)
+        return 1
+    finally:
+        os.close(lock)
+
+
+def _run_locked(
+    arguments: Arguments, plan: Plan, launcher: str, workers: int, t_start: float
+) -> int:
+    """:func:`run_sweep` once the directory is locked."""
     finished = prepare_directory(plan, arguments.sweep_dir)
     total = len(plan.runs)
     remaining = [r[0] for r in plan.runs if r[0] not in finished]
@@ -335,12 +424,13 @@ def run_sweep(args: list[str]) -> int:
         file=sys.stderr,
     )
     if code != 0:
-        log = arguments.sweep_dir / "logs"
-        print(
-            f"the launcher exited with code {code}; last lines of its log ({log}):", file=sys.stderr
-        )
-        for line in _tail(sorted(log.glob("attempt-*.log"))[-1]):
+        log = sorted((arguments.sweep_dir / "logs").glob("attempt-*.log"))[-1]
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        print(f"the launcher {how}; last lines of its log ({log}):", file=sys.stderr)
+        for line in _tail(log):
             print(f"  {line}", file=sys.stderr)
+        if _log_says_no_space(arguments.sweep_dir):
+            print(_no_space(arguments.sweep_dir, total), file=sys.stderr)
     failed = result.failed is not None and len(result.failed) > 0
     return 1 if failed or result.missing or code != 0 else 0
 
@@ -373,19 +463,42 @@ def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:
             lines.append(f"  ... and {n_failed - 10} more (status column of runs.parquet)")
     if result.missing:
         lines.append(
-            f"MISSING: {len(result.missing)} runs did not finish; run the same command again"
+            f"MISSING: {len(result.missing)} runs did not finish (run ids "
+            f"{_ranges(result.missing)}); run the same command again"
         )
     return "\n".join(lines)
 
 
+def _ranges(ids: list[int]) -> str:
+    """``0-3, 7, 9-10``: sorted ids as ranges."""
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in out)
+
+
 def collect_command(args: list[str]) -> int:
     """``continuity collect DIR``: rebuild the tables from the finished chunks of a sweep."""
+    usage = "usage: continuity collect DIR   (a sweep directory holding sweep.json)"
+    if args and args[0] in ("-h", "--help"):
+        print(usage)
+        return 0
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: continuity collect DIR   (a sweep directory holding sweep.json)")
-        return 0 if args and args[0] in ("-h", "--help") else 2
+        print(usage, file=sys.stderr)
+        return 2
     sweep_dir = Path(args[0]).expanduser().resolve()
     if not (sweep_dir / "sweep.json").exists():
         raise InputError([f"{args[0]}: not a sweep directory (no sweep.json)"])
+    try:
+        plan = json.loads((sweep_dir / "sweep.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError([f"{args[0]}/sweep.json: unreadable ({exc})"]) from None
+    missing = [k for k in ("runs", "points", "design") if k not in plan]
+    if missing:
+        raise InputError([f"{args[0]}/sweep.json: not a sweep plan (missing {', '.join(missing)})"])
     result = collect(sweep_dir)
     print(format_report(result, sweep_dir, 0.0, 0))
     return 0

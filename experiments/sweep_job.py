@@ -6,7 +6,9 @@ attempt=A chunk=range(0,K)`` with the launcher the user chose, so each Hydra job
 config and seed are in ``DIR/sweep.json``.
 
 A failing run is recorded with its error text (status ``failed``) and the chunk goes on.
-For fault-injection tests, ``CONTINUITY_FAIL_RUNS=3,17`` makes those run ids raise.
+For fault-injection tests, ``CONTINUITY_FAIL_RUNS=3,17`` makes those run ids raise, and
+``CONTINUITY_FAULT=ACTION@STAGE:CHUNK`` kills or fails a chunk
+(:func:`experiments.results_store.inject_fault`; ``mid`` is after the chunk's first run).
 
 The first run of the plan (run id 0) also writes its stakeholder network as
 ``DIR/network_nodes.parquet`` and ``DIR/network_edges.parquet`` (see
@@ -27,7 +29,7 @@ from typing import Any
 import hydra
 from omegaconf import DictConfig
 
-from experiments.results_store import chunk_name, is_finished, write_chunk
+from experiments.results_store import chunk_name, inject_fault, is_finished, write_chunk
 from sim.api import CONF_DIR
 
 FAIL_ENV = "CONTINUITY_FAIL_RUNS"
@@ -138,6 +140,8 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
         rows.append(row)
         if ts is not None:
             series.append((run_id, compact(ts)))
+        if i == 1:
+            inject_fault("mid", name)
         if time.perf_counter() - last > PROGRESS_EVERY_S:
             progress.write_text(str(i))
             last = time.perf_counter()

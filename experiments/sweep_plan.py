@@ -221,6 +221,12 @@ def make_plan(experiment: str, overrides: list[str]) -> Plan:
     if problems:
         raise ConfigError(problems)
     problems = [p for k in design.names if (p := _key_problem(data, k))]
+    seed = data.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        problems.append(
+            f"seed: expected a whole number >= 0, got {seed!r} (a sweep derives each run's "
+            "seed from design.seed; set design.seed=N)"
+        )
     if problems:
         raise ConfigError(problems)
     plan = Plan(experiment, list(overrides), design, settings, [], [])
@@ -266,7 +272,7 @@ def _validate_points(plan: Plan) -> None:
     from sim.api import preflight
     from sim.config import validate
 
-    problems: list[str] = []
+    where: dict[str, list[dict]] = {}  # problem -> the points that have it
     preflighted: set[int] = set()
     needs_preflight_each = any(
         k.split(".")[0] in ("network", "scenario") for k in plan.design.names
@@ -278,9 +284,20 @@ def _validate_points(plan: Plan) -> None:
                 preflight(cfg)
                 preflighted.add(p["base"])
         except InputError as exc:
-            problems += [f"design point {p['point_id']} ({p['label']}): {m}" for m in exc.problems]
-    if problems:
-        raise ConfigError(_dedupe(problems))
+            for m in exc.problems:
+                where.setdefault(m, []).append(p)
+    if where:
+        raise ConfigError(_dedupe([_at_points(m, points) for m, points in where.items()]))
+
+
+def _at_points(problem: str, points: list[dict]) -> str:
+    """One line for a problem shared by design points, naming them and the first one's values."""
+    first = points[0]
+    if len(points) == 1:
+        return f"design point {first['point_id']} ({first['label']}): {problem}"
+    ids = [str(p["point_id"]) for p in points]
+    shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+    return f"design points {shown} (e.g. {first['label']}): {problem}"
 
 
 def _dedupe(problems: list[str]) -> list[str]:

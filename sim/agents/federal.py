@@ -100,7 +100,8 @@ class FederalAdministration(ActorAgent):
             "state_transfers": budget * fed.state_transfer_share,
             "coalition_grants": budget * fed.coalition_grant_share,
         }
-        lines["federal_program"] = budget - sum(lines.values())
+        # the rest; at least 0 (shares summing to 1 can leave a rounding error below 0)
+        lines["federal_program"] = max(0.0, budget - sum(lines.values()))
         career = m.tactic("bureaucratic_embedding")
         for line in lines:
             cut = m.cut_fraction(line)
