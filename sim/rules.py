@@ -44,7 +44,42 @@ def row_sums(table: np.ndarray) -> np.ndarray:
     return out
 
 
-class ColumnSums:
+class _PickedSums:
+    """Sums of a C-contiguous float64 table as one ``csr_matvec`` with a fixed 0/1 pattern.
+
+    Row ``i`` of the pattern picks, from the flattened table, the entries that numpy would add
+    for output ``i``, in numpy's order; each times 1.0 is exact, so the result is bit for bit
+    numpy's. Subclasses set the pattern (``_indptr``, ``_indices``), the output length and the
+    fallback for tables the pattern does not fit.
+    """
+
+    def __init__(self, n_rows: int, n_cols: int, n_out: int, usable: bool):
+        self.shape = (n_rows, n_cols)
+        self._n_out = n_out
+        size = n_rows * n_cols
+        self._fast = _csr_matvec is not None and 0 < size < 2**31 - 1 and usable
+        if self._fast:
+            self._data = np.ones(size)
+
+    def _fallback(self, table: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __call__(self, table: np.ndarray) -> np.ndarray:
+        """The sums of ``table``."""
+        if (
+            not self._fast
+            or table.shape != self.shape
+            or table.dtype != np.float64
+            or not table.flags.c_contiguous
+        ):
+            return self._fallback(table)
+        out = np.zeros(self._n_out)
+        n_in = self.shape[0] * self.shape[1]
+        _csr_matvec(self._n_out, n_in, self._indptr, self._indices, self._data, table.ravel(), out)
+        return out
+
+
+class ColumnSums(_PickedSums):
     """``table.sum(axis=0)`` of a C-contiguous float64 ``(n_rows, n_cols)`` table, bit for bit.
 
     numpy reduces such a table over axis 0 row after row: each column's sum is
@@ -57,35 +92,20 @@ class ColumnSums:
     """
 
     def __init__(self, n_rows: int, n_cols: int):
-        self.shape = (n_rows, n_cols)
-        size = n_rows * n_cols
-        self._fast = _csr_matvec is not None and 0 < size < 2**31 - 1
+        super().__init__(n_rows, n_cols, n_cols, usable=True)
         if self._fast:
+            size = n_rows * n_cols
             self._indptr = np.arange(0, size + 1, n_rows, dtype=np.int32)
             self._indices = (
                 np.arange(0, size, n_cols, dtype=np.int32)[None, :]
                 + np.arange(n_cols, dtype=np.int32)[:, None]
             ).ravel()
-            self._data = np.ones(size)
 
-    def __call__(self, table: np.ndarray) -> np.ndarray:
-        """The column sums of ``table``."""
-        if (
-            not self._fast
-            or table.shape != self.shape
-            or table.dtype != np.float64
-            or not table.flags.c_contiguous
-        ):
-            return _sum(table, axis=0)
-        n_rows, n_cols = self.shape
-        out = np.zeros(n_cols)
-        _csr_matvec(
-            n_cols, n_rows * n_cols, self._indptr, self._indices, self._data, table.ravel(), out
-        )
-        return out
+    def _fallback(self, table: np.ndarray) -> np.ndarray:
+        return _sum(table, axis=0)
 
 
-class RowSums:
+class RowSums(_PickedSums):
     """``table.sum(axis=1)`` of a C-contiguous float64 ``(n_rows, n_cols)`` table, bit for bit.
 
     For rows shorter than 8 entries numpy adds each row's entries from 0.0 one after the other
@@ -96,29 +116,14 @@ class RowSums:
     """
 
     def __init__(self, n_rows: int, n_cols: int):
-        self.shape = (n_rows, n_cols)
-        size = n_rows * n_cols
-        self._fast = _csr_matvec is not None and 0 < size < 2**31 - 1 and n_cols < 8
+        super().__init__(n_rows, n_cols, n_rows, usable=n_cols < 8)
         if self._fast:
+            size = n_rows * n_cols
             self._indptr = np.arange(0, size + 1, n_cols, dtype=np.int32)
             self._indices = np.arange(size, dtype=np.int32)
-            self._data = np.ones(size)
 
-    def __call__(self, table: np.ndarray) -> np.ndarray:
-        """The row sums of ``table``."""
-        if (
-            not self._fast
-            or table.shape != self.shape
-            or table.dtype != np.float64
-            or not table.flags.c_contiguous
-        ):
-            return row_sums(table)
-        n_rows, n_cols = self.shape
-        out = np.zeros(n_rows)
-        _csr_matvec(
-            n_rows, n_rows * n_cols, self._indptr, self._indices, self._data, table.ravel(), out
-        )
-        return out
+    def _fallback(self, table: np.ndarray) -> np.ndarray:
+        return row_sums(table)
 
 
 class GroupSums:
