@@ -371,7 +371,7 @@ class Dashboard:
         self.counters = pn.pane.HTML("", sizing_mode="stretch_width")
         self.settings = pn.pane.HTML("", sizing_mode="stretch_width")
         self.story = pn.pane.HTML("", sizing_mode="stretch_width", min_height=150)
-        self.callback = pn.state.add_periodic_callback(self._tick, period=PERIOD_MS, start=False)
+        self.callback = pn.state.add_periodic_callback(self._tick, period=PERIOD_MS, start=True)
 
     def page(self) -> pn.viewable.Viewable:
         """The whole page."""
@@ -507,15 +507,20 @@ class Dashboard:
 
     # ------------------------------------------------------------------ callbacks
     def _tick(self) -> None:
+        """Every PERIOD_MS: one month while Play is on, nothing otherwise.
+
+        The periodic callback runs for the whole session instead of being started and stopped
+        with the Play toggle: Panel defers a start requested inside an event handler to the next
+        tick, so a quick Play-Pause could stop nothing and then start playing.
+        """
+        if not self.play_button.value:
+            return
         self._play_steps += 1
         self.advance(1)
 
     def _on_play(self, event: Any) -> None:
         if event.new:
             self._play_steps, self._play_start = 0, time.perf_counter()
-            self.callback.start()
-        else:
-            self.callback.stop()
 
     def _on_control(self, _event: Any) -> None:
         if not self._muted:
