@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.labels import pretty_key as pretty_parameter
 from sim.dates import format_month, parse_month
 
 METRICS: tuple[str, ...] = (
@@ -66,8 +67,6 @@ _OPS: dict[str, tuple[Callable[[Any, Any], Any], str, str]] = {
 }
 _COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>)\s*(.*?)\s*$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
-_GROUPS = ("params", "shocks", "scenario", "network", "counterfactual", "tactics")
-_ORDINALS = ("first", "second", "last", "next")
 _DISCRETE = 12
 """A feature with at most this many distinct values is drawn with jitter and value ticks."""
 
@@ -182,21 +181,6 @@ def parse_outcome(text: str, columns: Iterable[str] | None = None) -> Outcome:
 
 
 # --- features ----------------------------------------------------------------------------------
-
-
-def pretty_parameter(name: str) -> str:
-    """A design parameter in plain words.
-
-    ``params.coalition.recruit_rate`` → "coalition recruit rate", ``shocks.funding_cut.size``
-    → "funding cut size", ``shocks.turnover.first`` → "first turnover", ``scenario.name`` →
-    "scenario name".
-    """
-    parts = name.split(".")
-    if len(parts) > 2 and parts[0] in _GROUPS:
-        parts = parts[1:]
-    if len(parts) > 1 and parts[-1] in _ORDINALS:
-        parts = [parts[-1], *parts[:-1]]
-    return " ".join(parts).replace("_", " ")
 
 
 def design_parameters(runs: pd.DataFrame) -> list[str]:

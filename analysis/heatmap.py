@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.labels import pretty_key
 from analysis.theme import DIVERGING, SEQUENTIAL, new_figure, save_figure
 
 METRIC_LABELS = {
@@ -17,17 +18,6 @@ METRIC_LABELS = {
     "survived": "share of runs in which the strategy survived",
 }
 """Plain-language names of the summary metrics a report shows."""
-
-
-def pretty_key(key: str) -> str:
-    """``shocks.funding_cut.size`` → ``funding cut size``; ``params.x.y_z`` → ``x y z``."""
-    special = {"shocks.turnover.first": "first turnover", "tactics": "tactics"}
-    if key in special:
-        return special[key]
-    parts = key.split(".")
-    if parts[0] in ("params", "shocks", "scenario", "network", "tactics") and len(parts) > 1:
-        parts = parts[1:]
-    return " ".join(parts).replace("_", " ")
 
 
 def heatmap_table(runs: pd.DataFrame, x: str, y: str, value: str) -> pd.DataFrame:

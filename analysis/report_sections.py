@@ -18,8 +18,8 @@ from analysis.heatmap import (
     describe_heatmap,
     heatmap_table,
     plot_heatmap,
-    pretty_key,
 )
+from analysis.labels import pretty_key, tactic_words
 from analysis.results import Results, common_value, varying_keys
 
 MAX_GRID_LEVELS = 30
@@ -76,7 +76,7 @@ def overview(res: Results, out: Path, opt: Options) -> Section:
             f"The strategy survived (its final momentum stayed above the survival threshold, a "
             f"share of its pre-turnover level) in {ok['survived'].mean():.0%} of runs."
         )
-    return Section("overview", "What was run", text=text)
+    return Section("overview", TITLES["overview"], text=text)
 
 
 # --------------------------------------------------------------------------- trajectories
@@ -123,8 +123,7 @@ def trajectory_groups(res: Results, opt: Options) -> tuple[pd.Series, list[str],
 
 
 def _tactic_words(tactics: str) -> str:
-    words = tactics.replace("+", " + ").replace("_", " ")
-    return "baseline (no tactic)" if tactics == "none" else words
+    return "baseline (no tactic)" if tactics == "none" else tactic_words(tactics)
 
 
 def _short_label(label: str) -> str:
@@ -165,7 +164,7 @@ def trajectories(res: Results, out: Path, opt: Options) -> Section:
             "One run has no uncertainty band: sweep seeds with "
             "'continuity sweep experiment=replications' to see the spread."
         )
-    return Section("trajectories", "Momentum over time", figures, text, caption)
+    return Section("trajectories", TITLES["trajectories"], figures, text, caption)
 
 
 # --------------------------------------------------------------------------- contributions
@@ -198,7 +197,7 @@ def contributions(res: Results, out: Path, opt: Options) -> Section:
         runs=len(ok),
     )
     text = describe_contributions(table, reference)
-    return Section("contributions", "Who carries the strategy", figures, text, caption.strip())
+    return Section("contributions", TITLES["contributions"], figures, text, caption.strip())
 
 
 def _main_reference(res: Results, runs: pd.DataFrame) -> str | None:
@@ -231,7 +230,7 @@ def heatmap(res: Results, out: Path, opt: Options) -> Section:
     text = describe_heatmap(heatmap_table(res.ok_runs, x, y, opt.value), x, y, opt.value)
     others = [k for k in keys if k not in (x, y)]
     caption = f"Averaged over {', '.join(map(pretty_key, others))}." if others else ""
-    return Section("heatmap", "Where the strategy keeps its momentum", figures, text, caption)
+    return Section("heatmap", TITLES["heatmap"], figures, text, caption)
 
 
 # --------------------------------------------------------------------------- tactics
@@ -248,7 +247,7 @@ def tactics(res: Results, out: Path, opt: Options) -> Section:
     figures = plot_tactic_effects(eff, out / "tactics", value=opt.value)
     text = describe_tactic_effects(eff, opt.value)
     caption = "Effects are differences from the baseline over the same seeds." if paired else ""
-    return Section("tactics", "Which tactics buy continuity", figures, text, caption)
+    return Section("tactics", TITLES["tactics"], figures, text, caption)
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -272,7 +271,7 @@ def sensitivity(res: Results, out: Path, opt: Options) -> Section:
         text = sa.describe_morris(indices, label)
     indices.to_csv(out / "sensitivity.csv", index=False)
     caption = "Indices with 95 % bootstrap intervals; the table is in sensitivity.csv."
-    return Section("sensitivity", "Which parameters drive continuity", figures, text, caption)
+    return Section("sensitivity", TITLES["sensitivity"], figures, text, caption)
 
 
 # --------------------------------------------------------------------------- discovery
@@ -305,7 +304,7 @@ def discovery(res: Results, out: Path, opt: Options) -> Section:
     figures = sd.plot_discovery(ok, found, out / "discovery")
     text += sd.describe_discovery(found)
     caption = "A shallow decision tree (scikit-learn) read as boxes of parameter ranges."
-    return Section("discovery", "When does the strategy lose ground?", figures, text, caption)
+    return Section("discovery", TITLES["discovery"], figures, text, caption)
 
 
 # --------------------------------------------------------------------------- network
@@ -321,7 +320,7 @@ def network(res: Results, out: Path, opt: Options) -> Section:
     figures = plot_network(res.nodes, res.edges, out / "network")
     caption = "The first run's network." if res.kind == "sweep" else ""
     text = describe_network(res.nodes, res.edges)
-    return Section("network", "The stakeholder network", figures, text, caption)
+    return Section("network", TITLES["network"], figures, text, caption)
 
 
 BUILDERS = {

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.heatmap import METRIC_LABELS
+from analysis.labels import tactic_words
 from analysis.theme import MARK_COLOUR, new_figure, save_figure
 
 BASELINE = "none"
@@ -112,7 +113,7 @@ def plot_tactic_effects(
         )
     ax.axvline(0, color=MARK_COLOUR, lw=1, ls="--", label="baseline (no tactic)")
     ax.set_yticks(y)
-    ax.set_yticklabels([t.replace("+", " + ").replace("_", " ") for t in effects["tactics"]])
+    ax.set_yticklabels([tactic_words(t) for t in effects["tactics"]])
     ax.set_ylim(-0.7, len(effects) - 0.3)
     name = METRIC_LABELS.get(value, value).split(" (")[0]
     ax.set_xlabel(f"Change in the {name} against the baseline\n(mean over paired seeds, 95 % CI)")
@@ -132,7 +133,7 @@ def describe_tactic_effects(effects: pd.DataFrame, value: str = "continuity_inde
 
     def show(row: pd.Series) -> str:
         return (
-            f"{row['tactics'].replace('+', ' + ').replace('_', ' ')} ({row['effect']:+.3f}, "
+            f"{tactic_words(row['tactics'])} ({row['effect']:+.3f}, "
             f"95 % CI {row['low']:+.3f} to {row['high']:+.3f})"
         )
 
@@ -148,9 +149,9 @@ def describe_tactic_effects(effects: pd.DataFrame, value: str = "continuity_inde
     unclear = effects[(effects["low"] <= 0) & (effects["high"] >= 0)]
     harmful = effects[effects["high"] < 0]
     if not unclear.empty:
-        names = ", ".join(t.replace("+", " + ").replace("_", " ") for t in unclear["tactics"])
+        names = ", ".join(tactic_words(t) for t in unclear["tactics"])
         lines.append(f"No clear effect (interval includes zero): {names}.")
     if not harmful.empty:
-        names = ", ".join(t.replace("+", " + ").replace("_", " ") for t in harmful["tactics"])
+        names = ", ".join(tactic_words(t) for t in harmful["tactics"])
         lines.append(f"Worse than doing nothing: {names}.")
     return lines
