@@ -22,8 +22,9 @@ from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
 from sim.errors import ConfigError
 from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
+from sim.numerics import GroupSums, RowSums
 from sim.recorder import Recorder
-from sim.rules import GroupSums, RowSums, VectorisedRules
+from sim.rules import VectorisedRules
 from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 

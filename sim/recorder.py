@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim.config import ACTOR_KEYS, PILLARS
 from sim.dates import format_month
-from sim.rules import ColumnSums, _sum
+from sim.numerics import ColumnSums, _sum
 from sim.state import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover

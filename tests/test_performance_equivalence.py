@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from sim import mexico_network as mn
 from sim.model import ContinuityModel, influence_weights
 from sim.networks import build_nodes_frame, load_network, symmetric_adjacency
+from sim.numerics import ColumnSums, GroupSums, RowSums, matvec, matvec_rows, row_sums
 from sim.recorder import NUMERIC_COLUMNS, Recorder
-from sim.rules import ColumnSums, GroupSums, RowSums, matvec, matvec_rows, row_sums
 
 
 def _random_csr(rng: np.random.Generator, n: int, ties: int) -> sp.csr_matrix:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import ActorAgent
-from sim.rules import _sum, interest_above, matvec_rows
+from sim.numerics import _sum, matvec_rows
+from sim.rules import interest_above
 from sim.state import FEDERAL, INTERNATIONAL, OWN
 
 if TYPE_CHECKING:  # pragma: no cover
