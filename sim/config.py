@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sim.dates import format_month, parse_month
 from sim.errors import ConfigError
-from sim.fields import _date, _dates, _f, _i, _p
+from sim.fields import _date, _dates, _f, _i, _money, _p
 from sim.tactics import TACTIC_NAMES, TacticsConfig
 from sim.validation import build
 
@@ -32,6 +32,8 @@ EFFORT_KEYS = tuple(k for k in ACTOR_KEYS if k != "international")
 """Actor types that exert effort on the strategy (and so have pillar weights)."""
 PILLARS = ("governance", "research", "skills", "data", "ethics")
 BUDGETS = ("federal_program", "state_transfers", "coalition_grants")
+ANCHOR_KINDS = ("ministerial_order", "decree", "plan", "statute", "agency")
+"""What a strategy can rest on, weakest to strongest (docs/ODD.md, Institutional anchors)."""
 
 
 def _by_type(**values: float) -> Any:
@@ -44,7 +46,8 @@ class AdministrationSpec:
     """One federal administration of the scenario, in order of office."""
 
     name: str = "administration"
-    agenda_priority: float = _p(0.5)
+    agenda_priority: float | None = _p(None)
+    orientation: float = _f(0.0, -1.0, 1.0)
 
 
 @dataclass
@@ -53,6 +56,23 @@ class EventSpec:
 
     name: str = "event"
     date: str = _date("2019-05")
+
+
+@dataclass
+class AnchorSpec:
+    """An institutional anchor of the strategy, in force from a month on."""
+
+    kind: Literal["ministerial_order", "decree", "plan", "statute", "agency"] = "decree"
+    name: str = "anchor"
+    date: str = _date("2018-03")
+
+
+@dataclass
+class SalienceSpec:
+    """Public salience of AI from a month on (0 = nobody talks about it, 1 = top of the agenda)."""
+
+    date: str = _date("2017-01")
+    value: float = _p(0.0)
 
 
 @dataclass
@@ -79,12 +99,17 @@ class ScenarioConfig:
     name: str = "mexico"
     start: str = _date("2017-01")
     end: str = _date("2030-12")
+    strategy_start: str | None = _date(None)
     strategy_launch: str = _date("2018-03")
     reference_date: str = _date("2018-12")
     law_enacted: str | None = _date(None)
     administrations: list[AdministrationSpec] = field(default_factory=list)
     coalitions: list[CoalitionSpec] = field(default_factory=list)
+    coalitions_active: bool = True
     international_opportunities: list[EventSpec] = field(default_factory=list)
+    anchors: list[AnchorSpec] = field(default_factory=list)
+    salience: list[SalienceSpec] = field(default_factory=list)
+    federal_dependence: float = _p(0.3)
 
 
 # --------------------------------------------------------------------------- network
@@ -200,7 +225,7 @@ class MomentumParams:
 class FederalParams:
     """The federal administration's priority, budget and know-how."""
 
-    base_budget: float = _f(25.0)
+    base_budget: float = _money(25.0)
     budget_adjust: float = _p(0.05)
     adjust_rate: float = _p(0.15)
     learning_rate: float = _p(0.03)
@@ -217,6 +242,82 @@ class TurnoverParams:
     embedded_share: float = _p(0.2)
     agenda_alpha: float = _f(1.0, 0.01)
     agenda_beta: float = _f(3.0, 0.01)
+    baseline_priority: float = _p(0.05)
+    coalition_pressure: float = _p(0.1)
+    international_pressure: float = _f(1.0)
+    salience_weight: float = _p(0.3)
+    relaunch_delay_months: int = _i(24, 1)
+    relaunch_threshold: float = _p(0.4)
+    relaunch_priority: float = _p(0.5)
+
+
+@dataclass
+class ResponseParams:
+    """How non-state actors respond to the federal government's support and its withdrawal."""
+
+    signal: float = _p(0.5)
+    fatigue_rate: float = _p(0.02)
+    fatigue_recovery: float = _p(0.1)
+    fatigue_effect: float = _p(0.5)
+    mobilisation: float = _p(0.6)
+    capacity_reference: float = _p(0.3)
+    venue_shift: float = _f(6.0)
+
+
+@dataclass
+class AnchorKindParams:
+    """What one kind of institutional anchor does at and after a turnover."""
+
+    review_survival: float = _p(0.5)
+    budget_floor: float = _p(0.0)
+    floor_reliability: float = _p(1.0)
+    priority_floor: float = _p(0.0)
+    embedded_share: float = _p(0.2)
+    branding_relief: float = _p(0.0)
+
+
+def _anchor(**values: float) -> Any:
+    return field(default_factory=lambda: AnchorKindParams(**values))
+
+
+@dataclass
+class AnchorParams:
+    """The mechanisms of each anchor kind (docs/ODD.md, Institutional anchors).
+
+    A statute (kind ``statute``, or a law the Senate passes in the run) uses ``params.law``.
+    """
+
+    ministerial_order: AnchorKindParams = _anchor(
+        review_survival=0.3,
+        budget_floor=0.0,
+        priority_floor=0.05,
+        embedded_share=0.2,
+        branding_relief=0.1,
+    )
+    decree: AnchorKindParams = _anchor(
+        review_survival=0.7,
+        budget_floor=0.2,
+        floor_reliability=0.8,
+        priority_floor=0.15,
+        embedded_share=0.35,
+        branding_relief=0.4,
+    )
+    plan: AnchorKindParams = _anchor(
+        review_survival=0.85,
+        budget_floor=0.3,
+        floor_reliability=0.8,
+        priority_floor=0.2,
+        embedded_share=0.4,
+        branding_relief=0.5,
+    )
+    agency: AnchorKindParams = _anchor(
+        review_survival=0.9,
+        budget_floor=0.25,
+        floor_reliability=0.9,
+        priority_floor=0.1,
+        embedded_share=0.6,
+        branding_relief=0.3,
+    )
 
 
 @dataclass
@@ -228,7 +329,7 @@ class CoalitionParams:
     join_threshold: float = _p(0.4)
     leave_rate: float = _p(0.01)
     dues_share: float = _p(0.1)
-    outreach_cost: float = _f(2.0, 0.001)
+    outreach_cost: float = field(default=2.0, metadata={"range": (0.001, None), "money": True})
     coordination_gain: float = _f(1.5)
     nonmember_engagement: float = _p(0.5)
 
@@ -241,7 +342,9 @@ class CompanyParams:
     momentum_response: float = _f(0.5)
     clarity_response: float = _f(0.3)
     coalition_share: float = _p(0.1)
-    momentum_reference: float = _f(200.0, 0.001)
+    momentum_reference: float = field(
+        default=200.0, metadata={"range": (0.001, None), "money": True}
+    )
 
 
 @dataclass
@@ -251,7 +354,7 @@ class StateParams:
     initiative_rate: float = _p(0.3)
     initiative_threshold: float = _p(0.4)
     imitation_rate: float = _p(0.02)
-    office_budget: float = _f(0.5)
+    office_budget: float = _money(0.5)
     close_at_election: float = _p(0.5)
     no_office_engagement: float = _p(0.2)
 
@@ -260,10 +363,10 @@ class StateParams:
 class SenateParams:
     """Senate bills and passage."""
 
-    bill_rate: float = _f(0.4)
-    passage_rate: float = _p(0.003)
+    bill_rate: float = _f(1.2)
+    passage_rate: float = _p(0.002)
     base_support: float = _f(0.2)
-    coalition_lobbying: float = _f(8.0)
+    coalition_lobbying: float = _f(4.0)
 
 
 @dataclass
@@ -272,7 +375,7 @@ class DpaParams:
 
     guidance_rate: float = _p(0.1)
     network_boost: float = _f(0.5)
-    international_grant: float = _f(0.2)
+    international_grant: float = _money(0.2)
 
 
 @dataclass
@@ -281,7 +384,7 @@ class InternationalParams:
 
     join_base: float = _p(0.93)
     anchor_boost: float = _p(0.05)
-    coalition_grant: float = _f(0.3)
+    coalition_grant: float = _money(0.3)
     half_life_months: float = _f(36.0, 0.001)
 
 
@@ -301,6 +404,9 @@ class LawParams:
     priority_floor: float = _p(0.3)
     budget_floor: float = _p(0.3)
     embedded_share: float = _p(0.5)
+    review_survival: float = _p(0.95)
+    floor_reliability: float = _p(0.7)
+    branding_relief: float = _p(0.5)
 
 
 @dataclass
@@ -319,6 +425,8 @@ class Params:
     international: InternationalParams = field(default_factory=InternationalParams)
     clarity: ClarityParams = field(default_factory=ClarityParams)
     law: LawParams = field(default_factory=LawParams)
+    response: ResponseParams = field(default_factory=ResponseParams)
+    anchors: AnchorParams = field(default_factory=AnchorParams)
 
 
 @dataclass
@@ -402,6 +510,17 @@ def check(cfg: Config, problems: list[str]) -> None:
     in_horizon("scenario.law_enacted", sc.law_enacted)
     if isinstance(sc.administrations, list) and not sc.administrations:
         problems.append("scenario.administrations: at least one administration is required")
+    elif isinstance(sc.administrations, list) and sc.administrations[0].agenda_priority is None:
+        problems.append(
+            "scenario.administrations[0].agenda_priority: the administration in office at the "
+            "start needs a priority in [0, 1] (later ones may leave it null: it then follows "
+            "from the turnover rules)"
+        )
+    in_horizon("scenario.strategy_start", sc.strategy_start)
+    for i, a in enumerate(_items(sc.anchors)):
+        in_horizon(f"scenario.anchors[{i}].date", getattr(a, "date", None))
+    for i, a in enumerate(_items(sc.salience)):
+        in_horizon(f"scenario.salience[{i}].date", getattr(a, "date", None))
     for i, c in enumerate(_items(sc.coalitions)):
         in_horizon(f"scenario.coalitions[{i}].founded", getattr(c, "founded", None))
     for i, e in enumerate(_items(sc.international_opportunities)):

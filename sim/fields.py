@@ -20,6 +20,11 @@ def _i(default: int, low: int | None = 0, high: int | None = None) -> Any:
     return field(default=default, metadata={"range": (low, high)})
 
 
+def _money(default: float) -> Any:
+    """A non-negative amount in effort units (scaled with every resource: docs/ODD.md, Units)."""
+    return field(default=default, metadata={"range": (0.0, None), "money": True})
+
+
 def _date(default: str | None) -> Any:
     return field(default=default, metadata={"date": True})
 
@@ -28,4 +33,4 @@ def _dates(default: list[str]) -> Any:
     return field(default_factory=lambda: list(default), metadata={"date": True})
 
 
-__all__ = ["_date", "_dates", "_f", "_i", "_p"]
+__all__ = ["_date", "_dates", "_f", "_i", "_money", "_p"]

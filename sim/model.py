@@ -18,15 +18,18 @@ from sim.agents import (
     FederalAdministration,
     Senate,
 )
+from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
 from sim.errors import ConfigError
 from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
 from sim.numerics import GroupSums, RowSums
 from sim.recorder import Recorder
+from sim.responses import StateResponses
 from sim.rules import VectorisedRules
 from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
+from sim.streams import spawn_streams
 
 
 def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
@@ -48,7 +51,7 @@ def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
     return load_network(net.nodes, net.edges or None)
 
 
-class ContinuityModel(VectorisedRules, mesa.Model):
+class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mesa.Model):
     """Agent-based model of a national AI strategy across changes of government.
 
     Args:
@@ -72,6 +75,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
     def __init__(self, config: Config, network: StakeholderNetwork | None = None):
         super().__init__(rng=config.seed)
+        self.streams = spawn_streams(config.seed)
         self.config = config
         self.params = config.params
         self.calendar = Schedule.from_config(config)
@@ -89,6 +93,10 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         self.turnovers: list[int] = []
         self.commitment_before_turnover: np.ndarray | None = None
         self.commitments_made: list[tuple[str, int]] = []
+        self.relaunches: list[int] = []
+        self.ecosystem_investment = 0.0
+        self.init_responses()
+        self.init_anchors()
         self.recorder = Recorder(self, self.calendar.end - self.calendar.start + 1)
 
     # ------------------------------------------------------------------ set-up
@@ -139,10 +147,11 @@ class ContinuityModel(VectorisedRules, mesa.Model):
 
         ``shocks.elections.state_calendar`` maps a state's node id to the month of one
         of its elections; states it does not list get a uniformly random month of the
-        cycle (drawn for every state, so listing one state does not shift the others).
+        cycle (drawn for every state, so listing one state does not shift the others). Months
+        count from year 0, so the calendar does not depend on ``scenario.start``.
         """
         cycle = max(1, self.calendar.state_cycle)
-        offsets = self.rng.integers(0, cycle, size=self.state_idx.size)
+        offsets = self.streams.elections.integers(0, cycle, size=self.state_idx.size)
         listed = self.config.shocks.elections.state_calendar
         if not listed:
             return offsets
@@ -150,7 +159,7 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         ids = [all_ids[i] for i in self.state_idx.tolist()]
         for k, node_id in enumerate(ids):
             if node_id in listed:
-                offsets[k] = (parse_month(listed[node_id]) - self.calendar.start) % cycle
+                offsets[k] = parse_month(listed[node_id]) % cycle
         return offsets
 
     def _init_agents(self, strict: bool) -> None:
@@ -183,11 +192,22 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         ):
             cls = AGENT_CLASSES[kind]
             if kind == "administration":
-                agent = FederalAdministration(self, i, node_id, first.name, first.agenda_priority)
+                agent = FederalAdministration(
+                    self,
+                    i,
+                    node_id,
+                    first.name,
+                    first.agenda_priority,
+                    orientation=first.orientation,
+                )
                 self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
                 self.administration = agent
             elif kind == "coalition":
                 founded = founding[node_id]
+                if not sc.coalitions_active:
+                    founded = None
+                elif founded is not None:  # a coalition founded before the strategy begins
+                    founded = max(founded, self.calendar.active_from)
                 agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
                 agent.coordinators = coordinators.get(node_id, [])
                 self.coalitions.append(agent)
@@ -218,17 +238,34 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     def step(self) -> None:
         """One month, in this order (see docs/ODD.md, process overview).
 
-        1. shocks (turnover, abolitions, elections);
+        Before the strategy begins (``scenario.strategy_start``, default the launch) only
+        turnovers happen and the month is recorded: the strategy's stocks start from zero when
+        it starts, whatever ``scenario.start`` is. Then:
+
+        1. shocks and events (anchors, turnover and review, abolitions, elections);
         2. the administration sets its anchor, budget and know-how;
-        3. commitments update over the network (synchronous);
-        4. funding by source; companies invest; coalitions found, recruit,
+        3. non-state actors respond to federal backing (withdrawal, fatigue, mobilisation,
+           anchors, grant dependence);
+        4. commitments update over the network (synchronous);
+        5. funding by source; companies invest; coalitions found, recruit,
            lose members and pool funding;
-        5. states open offices; the Senate introduces and votes bills; DPAs
+        6. states open offices; the Senate introduces and votes bills; DPAs
            issue guidance; international commitments are made;
-        6. effort → momentum; the month is recorded.
+        7. effort → momentum; the month is recorded.
         """
+        if self.month < self.calendar.active_from:
+            if self.calendar.is_turnover(self.month, self.streams.turnover):
+                self.turn_over()
+            self.recorder.record()
+            self.month += 1
+            return
         self.apply_shocks()
         self.administration.step()
+        self.read_federal_signal()
+        self.accumulate_fatigue()
+        self.mobilise()
+        self.set_nonstate_anchors()
+        self.apply_grant_dependence()
         self.update_commitments()
         self.allocate_funding()
         self.invest_companies()
@@ -254,10 +291,12 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     def apply_shocks(self) -> None:
         """Apply this month's shocks and events: turnover, abolitions, elections, a dated law."""
         month, cal = self.month, self.calendar
+        self.adopt_dated_anchors()
         if month == cal.law_enacted and not self.law_in_force:
             self.enact_law()
-        if cal.is_turnover(month, self.rng):
+        if cal.is_turnover(month, self.streams.turnover):
             self.turn_over()
+        self.honour_floors()
         if month == cal.dpa_abolition:
             for dpa in self.dpas:
                 dpa.abolish()
@@ -271,23 +310,30 @@ class ContinuityModel(VectorisedRules, mesa.Model):
     def turn_over(self) -> None:
         """A new administration replaces the one in office (a new agent).
 
-        The successor is the next one of ``scenario.administrations``; beyond the
-        list, its agenda priority is drawn from Beta(``agenda_alpha``,
-        ``agenda_beta``). A cut that comes ``with_turnover`` starts now. At the first
-        turnover, a copy of every actor's commitment is kept as
-        ``commitment_before_turnover`` (for the network figure).
+        The successor is the next one of ``scenario.administrations`` (beyond the list, a
+        generated one whose camp is the predecessor's or the opposite with equal chance). It
+        reviews the anchors it inherits (:meth:`review_anchors`); its priority follows from the
+        turnover rules (``FederalAdministration.succeed``) unless the scenario gives its
+        ``agenda_priority``. A cut that comes ``with_turnover`` starts now. At the first
+        turnover, a copy of every actor's commitment is kept as ``commitment_before_turnover``
+        (for the network figure).
         """
         if self.commitment_before_turnover is None:
             self.commitment_before_turnover = self.state.commitment.copy()
         specs = self.config.scenario.administrations
         k = len(self.turnovers) + 1
         if k < len(specs):
-            name, agenda = specs[k].name, specs[k].agenda_priority
+            name, agenda, orientation = (
+                specs[k].name,
+                specs[k].agenda_priority,
+                specs[k].orientation,
+            )
         else:
-            tp = self.params.turnover
-            name = f"Administration {k + 1}"
-            agenda = float(self.rng.beta(tp.agenda_alpha, tp.agenda_beta))
-        self.administration = self.administration.succeed(name, agenda)
+            name, agenda = f"Administration {k + 1}", None
+            same = self.streams.turnover.random() < 0.5
+            orientation = self.administration.orientation * (1.0 if same else -1.0)
+        self.review_anchors()
+        self.administration = self.administration.succeed(name, agenda, orientation)
         self.actors[self.seat] = self.administration
         self.turnovers.append(self.month)
         self.calendar.open_cut_at(self.month)
@@ -309,14 +355,19 @@ class ContinuityModel(VectorisedRules, mesa.Model):
             return getattr(self.config.tactics, name)
         return None
 
-    def law_floor_priority(self) -> float:
-        """The priority floor a law in force guarantees (0 without a law)."""
-        return self.params.law.priority_floor if self.law_in_force else 0.0
-
     def enact_law(self) -> None:
-        """An AI law enters into force (legal lock-in of priority and budget)."""
-        self.law_in_force = True
+        """An AI law enters into force: a statute anchor (legal lock-in: :mod:`sim.anchors`)."""
+        self.adopt_anchor("statute", "AI law")
         self.law_passed_month = self.month
+        self.record_win()
+
+    def salience(self) -> float:
+        """Public salience of AI this month: the last ``scenario.salience`` value dated by now."""
+        value = 0.0
+        for spec in self.config.scenario.salience:
+            if parse_month(spec.date) <= self.month:
+                value = spec.value
+        return value
 
     def coalition_grant_each(self) -> float:
         """The federal coalition grants shared equally among active coalitions."""
@@ -349,8 +400,9 @@ class ContinuityModel(VectorisedRules, mesa.Model):
         base = self.params.international.join_base
         for name in self.calendar.opportunities.get(self.month, []):
             p = base + (1.0 - base) * self.administration.priority
-            if self.rng.random() < p:
+            if self.streams.international.random() < p:
                 self.commitments_made.append((name, self.month))
+                self.record_win()
 
 
 def influence_weights(adjacency: sp.csr_matrix) -> sp.csr_matrix:

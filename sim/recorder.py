@@ -36,6 +36,8 @@ NUMERIC_COLUMNS = (
     + ["law_in_force", "dpa_active"]
     + [f"funding_{s}" for s in SOURCES]
     + ["senate_support", "bills_introduced", "dpa_guidance", "international_commitments"]
+    + ["ecosystem_investment", "federal_withdrawal", "coalition_capacity", "mobilisation"]
+    + ["fatigue", "anchors_in_force", "relaunches"]
 )
 """Numeric columns of the monthly time series, in order (after ``date`` and ``step``)."""
 
@@ -45,6 +47,8 @@ _INT_COLUMNS = {
     "bills_introduced",
     "dpa_guidance",
     "international_commitments",
+    "anchors_in_force",
+    "relaunches",
 }
 _BOOL_COLUMNS = {"law_in_force", "dpa_active"}
 _SCALAR_COLUMNS = (
@@ -62,6 +66,13 @@ _SCALAR_COLUMNS = (
     "bills_introduced",
     "dpa_guidance",
     "international_commitments",
+    "ecosystem_investment",
+    "federal_withdrawal",
+    "coalition_capacity",
+    "mobilisation",
+    "fatigue",
+    "anchors_in_force",
+    "relaunches",
 )
 """The columns ``Recorder.record`` fills from one scalar each (the others come from arrays)."""
 
@@ -118,6 +129,13 @@ class Recorder:
             senate.bills_introduced if senate is not None else 0,
             sum(dpa.guidance_issued for dpa in dpas),
             len(m.commitments_made),
+            m.ecosystem_investment,
+            m.withdrawal,
+            m.capacity,
+            m.mobilisation,
+            m.fatigue,
+            len(m.anchors),
+            len(m.relaunches),
         ]
         tab[self._pillar_rows, k] = m.momentum
         tab[self._contribution_rows, k] = m.momentum_by_type[self._contribution_types]

@@ -98,19 +98,21 @@ class VectorisedRules:
         own[self.coalition_nodes] = 0.0
 
     def invest_companies(self) -> None:
-        """Companies invest in AI in response to momentum and regulatory clarity.
+        """Companies invest in AI in response to momentum and regulatory clarity (context).
 
         I_i = r_i c_i (b + β_M M / (M + M_ref) + β_R R), with r_i the company's
         resources, M total momentum (saturating), R the regulatory clarity (a law in force, recent DPA
-        guidance). Members give ``coalition_share`` of it to their coalition
-        (private funding of the coalition: seed 002 lesson 5; Facebook/IDB with
-        C Minds and INAI, seed 000); ``diversified_funding`` multiplies that share
-        by 1 + ``private_boost``. Investment responds to policy certainty:
-        Baker, Bloom & Davis (2016, QJE 131:1593).
+        guidance). This is the AI ecosystem's own activity, reported as
+        ``ecosystem_investment``, not the strategy's momentum. Members give
+        ``coalition_share`` of it to their coalition (private funding of the coalition: seed
+        002 lesson 5; Facebook/IDB with C Minds and INAI, seed 000); ``diversified_funding``
+        multiplies that share by 1 + ``private_boost``. Investment responds to policy
+        certainty: Baker, Bloom & Davis (2016, QJE 131:1593).
         """
         st, cp = self.state, self.params.companies
         i = self.company_idx
         if i.size == 0:
+            self.ecosystem_investment = 0.0
             return
         total_momentum = self.total_momentum
         drive = (
@@ -119,6 +121,7 @@ class VectorisedRules:
             + cp.clarity_response * self.regulatory_clarity()
         )
         invest = st.resources[i] * st.commitment[i] * drive
+        self.ecosystem_investment = float(_sum(invest))
         member = st.coalition[i]
         share = cp.coalition_share
         diversified = self.tactic("diversified_funding")
@@ -127,8 +130,6 @@ class VectorisedRules:
         joined = member >= 0
         given = np.where(joined, invest * share, 0.0)
         private = st.funding[:, PRIVATE]
-        st.funding[:, OWN][i] = 0.0
-        private[i] = invest - given
         if self.coalitions:
             pooled = np.bincount(
                 member[joined], weights=given[joined], minlength=len(self.coalitions)
@@ -144,6 +145,8 @@ class VectorisedRules:
         have an office (policy diffusion: Berry & Berry 1990, APSR 84:395; Shipan &
         Volden 2008). Jalisco's AI office and hub (seed 002; El Economista,
         2019-11-21) is the case in point: one state acted while the rest did not.
+        A mobilised coalition lobbies the states too: the own-initiative hazard is
+        multiplied by the venue shift 1 + v m (:meth:`StateResponses.venue_shift`).
         The ``subnational_hubs`` tactic lowers θ to its own ``initiative_threshold``
         and multiplies μ by ``imitation_boost``.
         """
@@ -160,9 +163,13 @@ class VectorisedRules:
                 min(theta, hubs.initiative_threshold),
                 imitation * hubs.imitation_boost,
             )
-        hazard = sp.initiative_rate * interest_above(st.commitment[s], theta) + imitation * exposure
-        draws = self.rng.random(s.size)
-        office = office | (draws < 1.0 - np.exp(-hazard))
+        own = sp.initiative_rate * interest_above(st.commitment[s], theta) * self.venue_shift()
+        hazard = own + imitation * exposure
+        draws = self.streams.offices.random(s.size)
+        opened = ~office & (draws < 1.0 - np.exp(-hazard))
+        if opened.any():
+            self.record_win()
+        office = office | opened
         st.ai_office[s] = office
         st.office_opened[s] |= office  # what st.ai_office[s] now holds (s has no repeats)
 
@@ -178,16 +185,16 @@ class VectorisedRules:
         cycle = self.calendar.state_cycle
         if cycle == 0:
             return
-        due = self.state_idx[(self.month - self.calendar.start) % cycle == self.state_offset]
+        due = self.state_idx[self.month % cycle == self.state_offset]
         if due.size == 0:
             return
         self.renew_anchors(due)
         p_close = self.params.states.close_at_election * (1.0 - st.commitment[due])
-        closing = self.rng.random(due.size) < p_close
+        closing = self.streams.elections.random(due.size) < p_close
         st.ai_office[due[closing]] = False
 
     def exert_effort(self) -> None:
-        """Effort = commitment × resources of all sources (companies: their investment).
+        """Effort = commitment × resources of all sources: the actors' policy work.
 
         Organisations and companies outside any coalition devote only
         ``nonmember_engagement`` of it to the strategy (joining is what turns
@@ -203,8 +210,6 @@ class VectorisedRules:
         total = self.funding_sums(st.funding)  # st.funding.sum(axis=1)
         effort = st.commitment * total
         effort[self.seat] = total[self.seat]  # the administration acts through its budget
-        i = self.company_idx
-        effort[i] = total[i]  # investment already scales with commitment
         outside = self.recruitable & (st.coalition < 0)
         # effort[outside] *= g without the boolean gather and scatter: the others are multiplied
         # by 1.0, which leaves every float as it is
@@ -244,7 +249,7 @@ class VectorisedRules:
         el = self.config.shocks.elections
         base = np.clip(self.base_anchor[idx], 0.01, 0.99)
         kappa = el.fresh_concentration
-        fresh = self.rng.beta(kappa * base, kappa * (1.0 - base))
+        fresh = self.streams.elections.beta(kappa * base, kappa * (1.0 - base))
         self.state.anchor[idx] = (1.0 - el.renewal) * self.state.anchor[idx] + el.renewal * fresh
 
     # --------------------------------------------------------------- helpers

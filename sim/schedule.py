@@ -23,6 +23,7 @@ class Schedule:
     start: int
     end: int
     launch: int
+    active_from: int
     turnover_mode: str
     turnover_months: set[int]
     turnover_hazard: float
@@ -59,6 +60,7 @@ class Schedule:
             start=start,
             end=end,
             launch=parse_month(sc.strategy_launch),
+            active_from=parse_month(sc.strategy_start or sc.strategy_launch),
             turnover_mode=t.mode,
             turnover_months=turnovers,
             turnover_hazard=t.hazard,

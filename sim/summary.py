@@ -90,6 +90,13 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
             {"name": n, "date": format_month(mo)} for n, mo in model.commitments_made
         ],
         "turnovers": [format_month(mo) for mo in model.turnovers],
+        "launch_date": format_month(model.calendar.launch),
+        "strategy_start": format_month(model.calendar.active_from),
+        "anchors_final": [
+            {"kind": a.kind, "name": a.name, "since": format_month(a.since)} for a in model.anchors
+        ],
+        "anchors_lost": [{"name": n, "date": format_month(mo)} for n, mo in model.anchors_lost],
+        "relaunches": [format_month(mo) for mo in model.relaunches],
         "tactics": model.config.tactics.enabled(),
         "agents_by_type": _agents_by_type(model),
     }

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from sim.fields import _date, _f, _p
+from sim.fields import _date, _f, _money, _p
 
 
 @dataclass
@@ -53,7 +53,7 @@ class DiversifiedFundingTactic(Tactic):
     """Raise private and international money for the coalition, not only federal grants."""
 
     private_boost: float = _f(2.0)
-    international_grant: float = _f(0.5)
+    international_grant: float = _money(0.5)
 
 
 @dataclass
@@ -61,7 +61,7 @@ class SubnationalHubsTactic(Tactic):
     """Back state AI offices and hubs: lower the bar to open one, co-fund it, spread it."""
 
     initiative_threshold: float = _p(0.25)
-    office_grant: float = _f(0.3)
+    office_grant: float = _money(0.3)
     imitation_boost: float = _f(2.0)
 
 
@@ -87,7 +87,7 @@ class SenateChampionsTactic(Tactic):
     """Cultivate senators who keep AI on the chamber's agenda, legislature after legislature."""
 
     anchor_boost: float = _p(0.3)
-    committee_budget: float = _f(1.0)
+    committee_budget: float = _money(1.0)
 
 
 @dataclass

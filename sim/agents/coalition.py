@@ -114,6 +114,9 @@ class Coalition(ActorAgent):
         outreach capacity (national consultations, events: seed 002 reports a
         consultation reaching 1,500+ people). The ``broad_coalition`` tactic
         lowers θ to its own ``join_threshold`` and multiplies o by ``outreach_boost``.
+        When the government walks away a mobilised coalition campaigns harder: u is multiplied
+        by the venue shift 1 + v m (:meth:`StateResponses.venue_shift`; the 2019–2020 national
+        consultation and agenda with 400+ actors came after the federal withdrawal, seed 000).
         """
         m, st = self.model, self.model.state
         cp = m.params.coalition
@@ -124,7 +127,7 @@ class Coalition(ActorAgent):
         if broad is not None:  # reach across parties and sectors
             theta = min(theta, broad.join_threshold)
             outreach_rate *= broad.outreach_boost
-        draws = m.rng.random(len(st.commitment))
+        draws = m.streams.recruitment.random(len(st.commitment))
         if theta >= 1:  # nobody is interested (interest_above is 0: no hazard, no join)
             return
         # Only candidates above the threshold can join: elsewhere the hazard is 0 (or NaN) and
@@ -135,6 +138,7 @@ class Coalition(ActorAgent):
         is_member = (st.coalition == self.number).astype(float)
         exposure = matvec_rows(m.adjacency, able, is_member) / m.degree[able]
         interest = interest_above(st.commitment[able], theta)
+        outreach *= m.venue_shift()  # a mobilised coalition campaigns harder
         hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
         joins = able[draws[able] < 1.0 - np.exp(-hazard)]
         st.coalition[joins] = self.number
@@ -147,11 +151,12 @@ class Coalition(ActorAgent):
 
         """
         m, st = self.model, self.model.state
+        draws = m.streams.leaving.random(len(st.commitment))  # one per actor: common numbers
         members = self.members
         if members.size == 0:
             return members
         p_leave = m.params.coalition.leave_rate * (1.0 - st.commitment[members])
-        leaves = m.rng.random(members.size) < p_leave
+        leaves = draws[members] < p_leave
         if not _any(leaves):  # nobody leaves
             return members
         st.coalition[members[leaves]] = -1

@@ -26,10 +26,11 @@ class DataProtectionAuthority(ActorAgent):
 
     def step(self) -> None:
         """Monthly rule: issue guidance (while alive)."""
+        draw = self.model.streams.guidance.random()  # drawn every month: common random numbers
         if self.alive:
-            self.issue_guidance()
+            self.issue_guidance(draw)
 
-    def issue_guidance(self) -> None:
+    def issue_guidance(self, draw: float | None = None) -> None:
         """Issue AI guidance with probability ``rate × commitment × (1 + boost × net)``.
 
         ``net`` is the share of the DPA's ties that are international bodies: the
@@ -40,8 +41,11 @@ class DataProtectionAuthority(ActorAgent):
         m = self.model
         dp = m.params.dpa
         p = dp.guidance_rate * self.commitment * (1.0 + dp.network_boost * m.intl_share[self.index])
-        if m.rng.random() < min(1.0, p):
+        if draw is None:
+            draw = m.streams.guidance.random()
+        if draw < min(1.0, p):
             self.guidance_months.append(m.month)
+            m.record_win()
 
     def abolish(self) -> None:
         """Abolish the authority: no more guidance or resources, no more influence.

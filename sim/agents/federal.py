@@ -23,8 +23,10 @@ class FederalAdministration(ActorAgent):
         index: The federal seat's row in the model arrays.
         node_id: The seat's node id.
         name: The administration's name (e.g. "López Obrador (2018-2024)").
-        agenda_priority: Priority of the strategy on its own agenda, in [0, 1].
+        agenda_priority: Priority of the strategy on its own agenda, in [0, 1]; ``None``: it
+            follows from the turnover rules (:meth:`own_agenda`, :meth:`succeed`).
         inherited: Priority inherited from the predecessor at take-over.
+        orientation: Its place on the left (−1) … right (+1) axis; opposite camps are 2 apart.
 
     """
 
@@ -34,13 +36,19 @@ class FederalAdministration(ActorAgent):
         index: int,
         node_id: str,
         name: str,
-        agenda_priority: float,
+        agenda_priority: float | None,
         inherited: float = 0.0,
+        orientation: float = 0.0,
     ):
         super().__init__(model, index, node_id, name)
-        self.agenda_priority = agenda_priority
+        self.endogenous = agenda_priority is None
+        self.agenda_priority = (
+            model.params.turnover.baseline_priority if agenda_priority is None else agenda_priority
+        )
         self.inherited = inherited
+        self.orientation = orientation
         self.took_office = model.month
+        self.relaunched = False
         self.budget = 0.0
 
     @property
@@ -49,13 +57,59 @@ class FederalAdministration(ActorAgent):
         return self.commitment
 
     def step(self) -> None:
-        """Monthly rules, in order: anchor the agenda, budget, learn."""
+        """Monthly rules, in order: consider a relaunch, anchor the agenda, budget, learn."""
+        self.consider_relaunch()
         self.set_anchor()
         self.set_budget()
         self.learn_know_how()
 
+    def pressure(self) -> float:
+        """Outside pressure on an administration that did not choose the strategy itself.
+
+        P = w_s S + w_c K + w_i I: public salience S of AI (``scenario.salience``), the
+        coalition's capacity K to press for it (:meth:`ContinuityModel.read_federal_signal`) and
+        the pull I of the international commitments made, with weights ``salience_weight``,
+        ``coalition_pressure`` and ``international_pressure`` (issue attention and outside
+        pressure on executive agendas: Kingdon 1984; Baumgartner & Jones 1993).
+        """
+        m = self.model
+        tp = m.params.turnover
+        return (
+            tp.salience_weight * m.salience()
+            + tp.coalition_pressure * m.capacity
+            + tp.international_pressure * m.international_pull()
+        )
+
+    def own_agenda(self) -> float:
+        """The strategy's place on the agenda: the given priority, or baseline + pressure."""
+        if not self.endogenous:
+            return self.agenda_priority
+        return self.agenda_priority + self.pressure()
+
+    def consider_relaunch(self) -> None:
+        """A successor that did not choose the strategy re-launches it under its own name.
+
+        Once it has been in office ``relaunch_delay_months``, if the pressure reaches
+        ``relaunch_threshold`` it adopts the policy as its own: its agenda priority rises to
+        ``relaunch_priority`` and nothing of it is "inherited" any more (opposite-camp
+        governments re-launch after 18–36 months: Brazil's PBIA, Colombia's CONPES 4144,
+        Chile's 2024 update). Once per administration.
+        """
+        m = self.model
+        tp = m.params.turnover
+        if not self.endogenous or self.relaunched:
+            return
+        if m.month - self.took_office < tp.relaunch_delay_months:
+            return
+        if self.pressure() >= tp.relaunch_threshold:
+            self.relaunched = True
+            self.agenda_priority = max(self.agenda_priority, tp.relaunch_priority)
+            self.inherited = 0.0
+            m.relaunches.append(m.month)
+            m.record_win()
+
     def set_anchor(self) -> None:
-        """Anchor = own agenda + fading inheritance + international pull (+ law floor).
+        """Anchor = own agenda + fading inheritance + international pull, at least the floor.
 
         The inherited priority fades by ``params.federal.adjust_rate`` per month:
         a new government keeps its predecessor's programmes running for a while,
@@ -63,18 +117,21 @@ class FederalAdministration(ActorAgent):
         Each international commitment made k months ago adds
         ``anchor_boost × 0.5^(k / half_life_months)`` (commitments as external
         anchors that fade unless renewed: Friedkin & Johnsen 1990; OECD 2019
-        principles). A law in force sets a floor (``params.law.priority_floor``).
-        Under ``transition_briefings`` the inheritance fades at the tactic's
-        ``inherited_fading`` instead (a briefed team adopts items as its own).
+        principles). The institutional anchors in force set a floor
+        (:meth:`ContinuityModel.priority_floor`). Under ``transition_briefings`` the
+        inheritance fades at the tactic's ``inherited_fading`` instead (a briefed team adopts
+        items as its own).
         """
-        p = self.model.params
-        briefed = self.model.tactic("transition_briefings")
+        m = self.model
+        p = m.params
+        briefed = m.tactic("transition_briefings")
         fading = briefed.inherited_fading if briefed is not None else p.federal.adjust_rate
         self.inherited *= 1.0 - fading
-        anchor = self.agenda_priority + self.inherited + self.model.international_pull()
-        if self.model.law_in_force:
-            anchor = max(anchor, p.law.priority_floor)
-        self.model.state.anchor[self.index] = min(1.0, anchor)
+        anchor = self.own_agenda() + self.inherited
+        if not self.endogenous:  # an endogenous agenda already counts the pull in its pressure
+            anchor += m.international_pull()
+        anchor = max(anchor, m.priority_floor())
+        m.state.anchor[self.index] = min(1.0, anchor)
 
     def set_budget(self) -> None:
         """The appropriation moves towards base budget × priority; a cut takes its share at once.
@@ -84,14 +141,14 @@ class FederalAdministration(ActorAgent):
         budget cycles (Wildavsky 1964; Davis, Dempster & Wildavsky 1966, APSR 60:529),
         while a cut is an explicit decision that applies at once to the lines it
         names. The appropriation is split into the federal programme, transfers to
-        states and grants to coalitions. A law in force keeps at least
-        ``params.law.budget_floor`` of the base budget whatever the priority or the
-        cut (legal lock-in of an appropriation). Under ``bureaucratic_embedding``
+        states and grants to coalitions. The anchors in force keep at least their
+        honoured ``budget_floor`` of the base budget whatever the priority or the
+        cut (lock-in of an appropriation: :mod:`sim.anchors`). Under ``bureaucratic_embedding``
         a ``protected_share`` of the programme sits in career units the cut spares.
         """
         m = self.model
         fed = m.params.federal
-        target = fed.base_budget * max(self.priority, m.law_floor_priority())
+        target = fed.base_budget * max(self.priority, m.priority_floor())
         if m.appropriation is None:
             m.appropriation = target
         m.appropriation += fed.budget_adjust * (target - m.appropriation)
@@ -108,8 +165,8 @@ class FederalAdministration(ActorAgent):
             if career is not None and line == "federal_program":
                 cut *= 1.0 - career.protected_share  # career units keep their line
             lines[line] *= 1.0 - cut
-        if m.law_in_force:
-            floor = m.params.law.budget_floor * fed.base_budget
+        floor = m.budget_floor() * fed.base_budget
+        if floor > 0:
             total = sum(lines.values())
             if 0 < total < floor:
                 lines = {k: v * floor / total for k, v in lines.items()}
@@ -134,22 +191,27 @@ class FederalAdministration(ActorAgent):
             fed.learning_rate * funded * (1.0 - self.model.federal_knowhow)
         )
 
-    def succeed(self, name: str, agenda_priority: float) -> FederalAdministration:
+    def succeed(
+        self, name: str, agenda_priority: float | None, orientation: float = 0.0
+    ) -> FederalAdministration:
         """Leave office and create the successor administration (a new agent).
 
-        The successor inherits ``inheritance × priority × (1 − branding_penalty)``:
-        a new government rebrands or drops its predecessor's flagship programmes
-        (partisan branding penalty). Federal know-how not embedded in law or the
-        bureaucracy is lost: K ← K × e, with e = ``turnover.embedded_share``, or
-        ``law.embedded_share`` if that is larger and a law is in force (a law
-        creates mandates and units that outlive the administration).
+        The successor inherits ``inheritance × priority × (1 − b d (1 − r))``: a new government
+        rebrands or drops its predecessor's flagship programmes, the more so the further apart
+        their camps (d = |orientation difference| / 2, b = ``branding_penalty``) and the less
+        the strategy is institutionalised (r = the anchors' ``branding_relief``). Its own agenda
+        is ``agenda_priority`` if the scenario gives one, else the turnover rules
+        (:meth:`own_agenda`). Federal know-how not embedded is lost: K ← K × e, e the largest of
+        ``turnover.embedded_share`` and the anchors' ``embedded_share``.
         Tactics: ``transition_briefings`` replaces the inheritance and branding
         penalty by its own (an incoming team that was briefed keeps more);
         ``bureaucratic_embedding`` keeps at least its ``embedded_share``.
 
         Args:
             name: The successor's name.
-            agenda_priority: The strategy's priority on the successor's own agenda.
+            agenda_priority: The strategy's priority on the successor's own agenda (``None``:
+                from the turnover rules).
+            orientation: The successor's place on the left–right axis.
 
         Returns:
             The new administration, now in office.
@@ -161,17 +223,23 @@ class FederalAdministration(ActorAgent):
         briefings = m.tactic("transition_briefings")
         if briefings is not None:
             inheritance, penalty = briefings.inheritance, briefings.branding_penalty
+        distance = abs(orientation - self.orientation) / 2.0
+        penalty *= distance * (1.0 - m.branding_relief())
         inherited = inheritance * self.priority * (1.0 - penalty)
-        embedded = tp.embedded_share
-        if m.law_in_force:
-            embedded = max(embedded, m.params.law.embedded_share)
+        embedded = max(tp.embedded_share, m.embedded_floor())
         career = m.tactic("bureaucratic_embedding")
         if career is not None:
             embedded = max(embedded, career.embedded_share)
         m.federal_knowhow *= embedded
         successor = FederalAdministration(
-            m, self.index, self.node_id, name, agenda_priority, inherited=inherited
+            m,
+            self.index,
+            self.node_id,
+            name,
+            agenda_priority,
+            inherited=inherited,
+            orientation=orientation,
         )
         self.remove()
-        successor.commitment = min(1.0, agenda_priority + inherited)
+        successor.commitment = min(1.0, successor.own_agenda() + inherited)
         return successor

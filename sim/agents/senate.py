@@ -29,14 +29,16 @@ class Senate(ActorAgent):
         Senators turn ``base_support`` of their commitment into legislative
         activity on their own; coalition lobbying adds ``coalition_lobbying`` per
         unit of the share of the recruitable population that is in a coalition
+        and of the venue pressure
         (seed 002: the coalition "is currently participating in legislative
-        initiatives").
+        initiatives"). The coalition lobbies the Senate when it shifts venue, after the
+        government walks away: lobbying scales with the venue pressure v m
+        (:meth:`StateResponses.venue_pressure`).
         """
         m = self.model
         sp = m.params.senate
-        return min(
-            1.0, self.commitment * (sp.base_support + sp.coalition_lobbying * m.coalition_share())
-        )
+        lobbying = sp.coalition_lobbying * m.coalition_share() * m.venue_pressure()
+        return min(1.0, self.commitment * (sp.base_support + lobbying))
 
     def step(self) -> None:
         """Monthly rules: keep champions (tactic), introduce bills, then vote on pending ones."""
@@ -77,7 +79,7 @@ class Senate(ActorAgent):
         tactic = self.model.tactic("law")
         if tactic is not None:
             rate *= 1.0 + tactic.bill_boost
-        k = int(self.model.rng.poisson(rate))
+        k = int(self.model.streams.bills.poisson(rate))
         self.bills_introduced += k
         self.pending += k
 
@@ -98,6 +100,7 @@ class Senate(ActorAgent):
 
         """
         m = self.model
+        draw = m.streams.passage.random()  # drawn every month: common random numbers
         if m.law_in_force or self.pending == 0:
             return
         if support is None:
@@ -107,7 +110,7 @@ class Senate(ActorAgent):
         tactic = m.tactic("law")
         if tactic is not None:
             p = min(1.0, p * tactic.passage_boost)
-        if m.rng.random() < p:
+        if draw < p:
             m.enact_law()
             self.pending = 0
 
