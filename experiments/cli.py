@@ -12,7 +12,7 @@ Commands:
                   continuity run network=synthetic network.n_agents=10000
                   continuity run hydra.run.dir=out/mexico
   run --help  every config group and key with its default
-  validate  the Mexico scenario over many seeds: share of seeds in which each pattern of BRIEF §4
+  validate  the Mexico scenario over many seeds: share of seeds in which each pattern of docs/validation.md
             holds, counterfactuals against the baseline; exit 1 if a pattern holds in < 80 %
             e.g.  continuity validate                      (50 seeds, all counterfactuals)
                   continuity validate seeds=10 jobs=2 out=out/validate

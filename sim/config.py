@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sim.dates import format_month, parse_month
+from sim.dates import format_month, parse_month, parse_when, resolve_when
 from sim.errors import ConfigError
-from sim.fields import _date, _dates, _f, _i, _money, _p
+from sim.fields import _date, _dates, _f, _i, _money, _p, _when
 from sim.tactics import TACTIC_NAMES, TacticsConfig
 from sim.validation import build
 
@@ -102,7 +102,7 @@ class ScenarioConfig:
     strategy_start: str | None = _date(None)
     strategy_launch: str = _date("2018-03")
     reference_date: str = _date("2018-12")
-    law_enacted: str | None = _date(None)
+    law_enacted: str | None = _when(None)
     administrations: list[AdministrationSpec] = field(default_factory=list)
     coalitions: list[CoalitionSpec] = field(default_factory=list)
     coalitions_active: bool = True
@@ -507,7 +507,23 @@ def check(cfg: Config, problems: list[str]) -> None:
 
     in_horizon("scenario.strategy_launch", sc.strategy_launch)
     in_horizon("scenario.reference_date", sc.reference_date)
-    in_horizon("scenario.law_enacted", sc.law_enacted)
+    launch = _month(sc.strategy_launch)
+    turnover = first_turnover(cfg)
+
+    def when_in_horizon(key: str, value: Any) -> None:
+        try:
+            kind, _ = parse_when(value)
+        except ValueError:
+            return  # reported by the field check
+        if kind == "date" or launch is None:
+            in_horizon(key, value)
+            return
+        month = resolve_when(value, launch, turnover if turnover is not None else launch)
+        if not start <= month <= end:
+            problems.append(f"{key}: {value!r} falls on {format_month(month)}, outside {horizon}")
+
+    if sc.law_enacted is not None:
+        when_in_horizon("scenario.law_enacted", sc.law_enacted)
     if isinstance(sc.administrations, list) and not sc.administrations:
         problems.append("scenario.administrations: at least one administration is required")
     elif isinstance(sc.administrations, list) and sc.administrations[0].agenda_priority is None:
@@ -529,10 +545,30 @@ def check(cfg: Config, problems: list[str]) -> None:
     for name in TACTIC_NAMES:
         tactic = getattr(cfg.tactics, name, None)
         if getattr(tactic, "enabled", False):
-            in_horizon(f"tactics.{name}.start", tactic.start)
+            when_in_horizon(f"tactics.{name}.start", tactic.start)
     _check_shocks(cfg, start, end, in_horizon, problems)
     _check_params(cfg, problems)
     _check_network(cfg, problems)
+
+
+def first_turnover(cfg: Config) -> int | None:
+    """The month that relative dates call "turnover".
+
+    The first scheduled turnover at or after the launch; with none scheduled (``none`` or
+    ``stochastic`` mode), ``scenario.reference_date``.
+    """
+    sc, t = cfg.scenario, cfg.shocks.turnover
+    launch = _month(sc.strategy_launch)
+    if launch is None:
+        return None
+    months: list[int] = []
+    if t.mode == "dates":
+        months = [m for m in (_month(d) for d in _items(t.dates)) if m is not None]
+    elif t.mode == "term" and _month(t.first) is not None and isinstance(t.term_months, int):
+        first, end = _month(t.first), _month(sc.end) or 0
+        months = list(range(first, end + 1, max(1, t.term_months)))
+    after = [m for m in months if m >= launch]
+    return min(after) if after else _month(sc.reference_date)
 
 
 def _items(value: Any) -> list[Any]:

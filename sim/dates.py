@@ -46,3 +46,31 @@ def month_range(start: str, end: str) -> list[str]:
     """All months from ``start`` to ``end`` inclusive, as ``YYYY-MM`` strings."""
     a, b = parse_month(start), parse_month(end)
     return [format_month(m) for m in range(a, b + 1)]
+
+
+_WHEN = re.compile(r"^(launch|turnover)\s*(?:([+-])\s*(\d+))?$")
+
+
+def parse_when(value: object) -> tuple[str, int]:
+    """Parse a date that may be relative to the case's launch or turnover.
+
+    ``"YYYY-MM"`` → ``("date", month)``; ``"launch"``, ``"launch+6"``, ``"turnover-8"`` →
+    ``("launch" | "turnover", offset in months)``. A case-neutral default (a tactic that starts
+    with the strategy, a law eight months before the turnover) works in every case.
+
+    Raises:
+        ValueError: For anything else.
+
+    """
+    if isinstance(value, str):
+        m = _WHEN.match(value.strip())
+        if m:
+            offset = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
+            return m.group(1), offset
+    return "date", parse_month(value)
+
+
+def resolve_when(value: str, launch: int, turnover: int) -> int:
+    """The absolute month of a :func:`parse_when` value, given the launch and turnover months."""
+    kind, n = parse_when(value)
+    return n if kind == "date" else (launch if kind == "launch" else turnover) + n

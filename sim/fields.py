@@ -29,8 +29,13 @@ def _date(default: str | None) -> Any:
     return field(default=default, metadata={"date": True})
 
 
+def _when(default: str | None) -> Any:
+    """A ``YYYY-MM`` month or one relative to the case: ``launch+N``, ``turnover-N``."""
+    return field(default=default, metadata={"when": True})
+
+
 def _dates(default: list[str]) -> Any:
     return field(default_factory=lambda: list(default), metadata={"date": True})
 
 
-__all__ = ["_date", "_dates", "_f", "_i", "_money", "_p"]
+__all__ = ["_date", "_dates", "_f", "_i", "_money", "_p", "_when"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config import Config
-from sim.dates import parse_month
+from sim.config import Config, first_turnover
+from sim.dates import parse_month, resolve_when
 
 
 @dataclass
@@ -53,13 +53,16 @@ class Schedule:
         else:
             turnovers = set()
         cut = sh.funding_cut
+        launch = parse_month(sc.strategy_launch)
+        turnover = first_turnover(cfg)
+        turnover = launch if turnover is None else turnover
         opportunities: dict[int, list[str]] = {}
         for e in sc.international_opportunities:
             opportunities.setdefault(parse_month(e.date), []).append(e.name)
         return cls(
             start=start,
             end=end,
-            launch=parse_month(sc.strategy_launch),
+            launch=launch,
             active_from=parse_month(sc.strategy_start or sc.strategy_launch),
             turnover_mode=t.mode,
             turnover_months=turnovers,
@@ -70,13 +73,15 @@ class Schedule:
             cut_start=None if cut.start == "with_turnover" else parse_month(cut.start),
             cut_duration=cut.duration_months,
             dpa_abolition=_month_or_none(sh.abolition.dpa),
-            law_enacted=_month_or_none(sc.law_enacted),
+            law_enacted=(
+                None if sc.law_enacted is None else resolve_when(sc.law_enacted, launch, turnover)
+            ),
             offices_abolition=_month_or_none(sh.abolition.ai_offices),
             senate_elections={parse_month(d) for d in sh.elections.senate},
             state_cycle=sh.elections.state_cycle_months,
             opportunities=opportunities,
             tactic_starts={
-                name: parse_month(getattr(cfg.tactics, name).start)
+                name: resolve_when(getattr(cfg.tactics, name).start, launch, turnover)
                 for name in cfg.tactics.enabled()
             },
         )

@@ -2,7 +2,7 @@
 
 An agent is an index into these arrays (``agent.index``); the vectorised rules
 read and write them for all actors at once, so the monthly update costs a few
-numpy operations instead of a Python call per agent (BRIEF §6).
+numpy operations instead of a Python call per agent (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from sim.fields import _date, _f, _money, _p
+from sim.fields import _f, _money, _p, _when
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Tactic:
     """Common switches: on or off, and from which month."""
 
     enabled: bool = False
-    start: str = _date("2018-03")
+    start: str = _when("launch")
 
 
 @dataclass
@@ -69,7 +69,6 @@ class SubnationalHubsTactic(Tactic):
 class BroadCoalitionTactic(Tactic):
     """Recruit across parties and sectors: reach less committed actors, more outreach."""
 
-    start: str = _date("2018-01")
     join_threshold: float = _p(0.3)
     outreach_boost: float = _f(1.5)
 

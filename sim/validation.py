@@ -5,7 +5,8 @@ type in the annotation and, optionally, in ``field(metadata=...)``:
 
 - ``range=(low, high)``: inclusive bounds for numbers (``None`` = unbounded);
 - ``choices=(...)``: the allowed values of a string (or of list items);
-- ``date=True``: the string is a ``YYYY-MM`` month.
+- ``date=True``: the string is a ``YYYY-MM`` month;
+- ``when=True``: a ``YYYY-MM`` month or one relative to the case (``launch+6``, ``turnover-8``).
 
 :func:`build` walks the dict and the schema together and collects *every*
 problem (unknown key, wrong type, out of range, bad date) as one plain line
@@ -22,7 +23,7 @@ import types
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-from sim.dates import parse_month
+from sim.dates import parse_month, parse_when
 
 _MISSING = dataclasses.MISSING
 
@@ -176,6 +177,14 @@ def _scalar(tp: Any, value: Any, key: str, meta: Any, problems: list[str]) -> An
                 problems.append(
                     f"{key}: {_show(value)} is not a date; use YYYY-MM or "
                     + " or ".join(repr(a) for a in alternatives)
+                )
+        if meta.get("when"):
+            try:
+                parse_when(value)
+            except ValueError:
+                problems.append(
+                    f"{key}: {_show(value)} is not a date; use YYYY-MM, 'launch', 'turnover' "
+                    "or an offset in months such as 'launch+6' or 'turnover-8'"
                 )
         if meta.get("date"):
             try:

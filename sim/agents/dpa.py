@@ -53,7 +53,7 @@ class DataProtectionAuthority(ActorAgent):
         Its commitment and resources go to zero and its ties stop carrying
         influence in commitment updating (``ContinuityModel.detach``).
 
-        Later public reporting (BRIEF §2): INAI abolished by constitutional reform
+        Later public reporting: INAI abolished by constitutional reform
         (late 2024, effective 2025).
         """
         self.alive = False

@@ -89,7 +89,7 @@ class Senate(ActorAgent):
         A law needs both the chamber and the executive's majority behind it: in
         Mexico the governing coalition controls the legislative agenda, so
         passage scales with the federal priority too (many AI bills 2020–24, none
-        passed: later public reporting, BRIEF §2). Pending bills are competing
+        passed: later public reporting). Pending bills are competing
         drafts of one law, so their number does not multiply the chance: it
         takes one decision to legislate. Passage locks in the law. Under the
         ``law`` tactic the bills are drafted with the coalition to pass
