@@ -41,10 +41,14 @@ class InstitutionalAnchors:
     """Adoption, review at turnover, yearly floors, and what the anchors in force guarantee."""
 
     def init_anchors(self) -> None:
-        """No anchor in force at the start; dated anchors wait for their month."""
+        """No anchor in force at the start; dated anchors wait for their month.
+
+        Anchors dated after the horizon never take effect; salience dated outside it is fine.
+        """
         self.anchors: list[Anchor] = []
-        self.anchor_dates = [
-            (parse_month(a.date), a.kind, a.name) for a in self.config.scenario.anchors
+        self.anchor_dates = [  # an anchor older than the strategy's start is in force from it
+            (max(parse_month(a.date), self.calendar.active_from), a.kind, a.name)
+            for a in self.config.scenario.anchors
         ]
         self.anchors_lost: list[tuple[str, int]] = []
 

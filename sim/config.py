@@ -533,10 +533,6 @@ def check(cfg: Config, problems: list[str]) -> None:
             "from the turnover rules)"
         )
     in_horizon("scenario.strategy_start", sc.strategy_start)
-    for i, a in enumerate(_items(sc.anchors)):
-        in_horizon(f"scenario.anchors[{i}].date", getattr(a, "date", None))
-    for i, a in enumerate(_items(sc.salience)):
-        in_horizon(f"scenario.salience[{i}].date", getattr(a, "date", None))
     for i, c in enumerate(_items(sc.coalitions)):
         in_horizon(f"scenario.coalitions[{i}].founded", getattr(c, "founded", None))
     for i, e in enumerate(_items(sc.international_opportunities)):

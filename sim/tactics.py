@@ -34,15 +34,23 @@ from sim.fields import _f, _money, _p, _when
 
 @dataclass
 class Tactic:
-    """Common switches: on or off, and from which month."""
+    """Common switches: on or off, from which month, and what it costs.
+
+    ``cost_per_year`` is in staff-months of a coalition professional per year (12 = one
+    full-time person): the one unit in which tactics are compared (docs/tactics.md gives the
+    rationale of each value; they are judgements).
+    """
 
     enabled: bool = False
     start: str = _when("launch")
+    cost_per_year: float = _f(12.0)
 
 
 @dataclass
 class LawTactic(Tactic):
     """Campaign for an AI law: more bills, drafted to pass (legal lock-in once passed)."""
+
+    cost_per_year: float = _f(24.0)
 
     bill_boost: float = _f(1.0)
     passage_boost: float = _f(30.0, 1.0)
@@ -52,6 +60,8 @@ class LawTactic(Tactic):
 class DiversifiedFundingTactic(Tactic):
     """Raise private and international money for the coalition, not only federal grants."""
 
+    cost_per_year: float = _f(12.0)
+
     private_boost: float = _f(2.0)
     international_grant: float = _money(0.5)
 
@@ -59,6 +69,8 @@ class DiversifiedFundingTactic(Tactic):
 @dataclass
 class SubnationalHubsTactic(Tactic):
     """Back state AI offices and hubs: lower the bar to open one, co-fund it, spread it."""
+
+    cost_per_year: float = _f(18.0)
 
     initiative_threshold: float = _p(0.25)
     office_grant: float = _money(0.3)
@@ -69,6 +81,8 @@ class SubnationalHubsTactic(Tactic):
 class BroadCoalitionTactic(Tactic):
     """Recruit across parties and sectors: reach less committed actors, more outreach."""
 
+    cost_per_year: float = _f(12.0)
+
     join_threshold: float = _p(0.3)
     outreach_boost: float = _f(1.5)
 
@@ -76,6 +90,8 @@ class BroadCoalitionTactic(Tactic):
 @dataclass
 class InternationalCommitmentsTactic(Tactic):
     """Tie the strategy to international commitments and monitor them at home."""
+
+    cost_per_year: float = _f(6.0)
 
     anchor_multiplier: float = _f(3.0)
     half_life_months: float = _f(72.0, 0.001)
@@ -85,6 +101,8 @@ class InternationalCommitmentsTactic(Tactic):
 class SenateChampionsTactic(Tactic):
     """Cultivate senators who keep AI on the chamber's agenda, legislature after legislature."""
 
+    cost_per_year: float = _f(12.0)
+
     anchor_boost: float = _p(0.3)
     committee_budget: float = _money(1.0)
 
@@ -93,6 +111,8 @@ class SenateChampionsTactic(Tactic):
 class BureaucraticEmbeddingTactic(Tactic):
     """Career units: know-how survives a turnover and part of the programme resists a cut."""
 
+    cost_per_year: float = _f(12.0)
+
     embedded_share: float = _p(0.7)
     protected_share: float = _p(0.3)
 
@@ -100,6 +120,8 @@ class BureaucraticEmbeddingTactic(Tactic):
 @dataclass
 class TransitionBriefingsTactic(Tactic):
     """Brief the incoming administration so it inherits more and rebrands less."""
+
+    cost_per_year: float = _f(3.0)
 
     inheritance: float = _p(0.6)
     branding_penalty: float = _p(0.3)
@@ -132,3 +154,8 @@ class TacticsConfig:
 
 TACTIC_NAMES: tuple[str, ...] = tuple(f.name for f in fields(TacticsConfig))
 """The tactics, in declaration order (= the files of ``conf/tactics/``)."""
+
+TACTIC_COSTS: dict[str, float] = {
+    name: getattr(TacticsConfig(), name).cost_per_year for name in TACTIC_NAMES
+}
+"""Default cost of each tactic in staff-months per year (docs/tactics.md, Costs)."""
