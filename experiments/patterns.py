@@ -1,117 +1,98 @@
-"""The nine patterns of the Mexico case (BRIEF §4), as checks on one run's outputs.
+"""The kinds of pattern a case can be validated against, as checks on one run's outputs.
 
-Each check reads only the run's tidy monthly table and its summary (never the
-model), so patterns can be re-evaluated on stored results. T0 is the run's
-``summary["reference_date"]`` (the first turnover after the launch: 2018-12 in
-the Mexico scenario). Calendar windows ("by end-2020", "by 2024") are the
-BRIEF's; windows "after T0" move with the turnover. The operational
-definitions are listed in docs/calibration.md (Targets).
+Each check reads only the run's tidy monthly table and its summary (never the model), so patterns
+can be re-evaluated on stored results. Every number and window of a check comes from the case's
+pattern spec (``conf/patterns/CASE.yaml``, loaded by :mod:`experiments.pattern_spec`); windows
+are relative to the run's T0 (``summary["reference_date"]``: the first turnover at or after the
+launch, or ``scenario.reference_date`` in a run without one) or to the strategy's launch
+(``summary["launch_date"]``, else the config's ``scenario.strategy_launch``). Windows are clipped
+to the run; ``continuity validate`` refuses a horizon that does not cover them. The patterns in
+plain words and their sources: docs/validation.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from experiments.pattern_windows import Anchors, Point, Window
 from sim.dates import parse_month
 
+if TYPE_CHECKING:  # pragma: no cover
+    from experiments.pattern_spec import PatternSpec
+
 NONSTATE = ("contribution_coalitions", "contribution_companies", "contribution_organizations")
-END_2020 = "2020-12"
-END_2024 = "2024-12"
-FROM_2019 = "2019-01"
+"""The non-state contributions to momentum (pattern ``nonstate_shift``)."""
 
-
-@dataclass(frozen=True)
-class Pattern:
-    """One pattern: its number, short name, the BRIEF's wording and its check."""
-
-    number: int
-    name: str
-    text: str
-    check: Callable[[Run], bool]
+Range = tuple[float, float]
+"""An inclusive ``[low, high]`` range."""
 
 
 class Run:
-    """One run's outputs, indexed by calendar month for the checks."""
+    """One run's outputs, read through windows relative to its T0 and launch."""
 
-    def __init__(self, timeseries: pd.DataFrame, summary: dict[str, Any]):
+    def __init__(
+        self, timeseries: pd.DataFrame, summary: dict[str, Any], launch: str | None = None
+    ):
+        """Index one run.
+
+        Args:
+            timeseries: The run's monthly table (``date`` column ``YYYY-MM``).
+            summary: The run's summary (``reference_date`` is T0).
+            launch: The strategy's launch (``YYYY-MM``) when the summary has no ``launch_date``.
+
+        """
         self.ts = timeseries
         self.summary = summary
-        self.months = np.array([parse_month(d) for d in timeseries["date"]])
-        self.start = int(self.months[0])
-        self.t0 = parse_month(summary["reference_date"])
+        first, last = timeseries["date"].iloc[0], timeseries["date"].iloc[-1]
+        self.start, self.end = parse_month(first), parse_month(last)
+        launch = summary.get("launch_date") or launch
+        self.anchors = Anchors(
+            t0=parse_month(summary["reference_date"]),
+            launch=None if launch is None else parse_month(launch),
+            start=self.start,
+            end=self.end,
+        )
+        self.t0 = self.anchors.t0
 
-    def at(self, column: str, month: int | str) -> float:
-        """Value of ``column`` in ``month`` (a month number or ``YYYY-MM``); clipped to the run."""
-        return float(self.ts[column].to_numpy()[self._pos(month)])
+    def month(self, point: Point) -> int:
+        """The absolute month number of ``point`` in this run (not clipped)."""
+        return point.month(self.anchors)
 
-    def window(self, column: str, first: int | str, last: int | str) -> np.ndarray:
-        """Values of ``column`` from ``first`` to ``last`` inclusive (clipped to the run)."""
-        a, b = self._pos(first), self._pos(last)
-        return self.ts[column].to_numpy()[a : b + 1]
+    def span(self, window: Window) -> tuple[int, int]:
+        """``(first, last)`` month numbers of ``window`` clipped to the run."""
+        a, b = window.months(self.anchors)
+        return max(a, self.start), min(b, self.end)
 
-    def _pos(self, month: int | str) -> int:
-        m = parse_month(month) if isinstance(month, str) else int(month)
-        return int(np.clip(m - self.start, 0, len(self.months) - 1))
+    def covers(self, window: Window) -> bool:
+        """Whether the run covers every month of ``window``."""
+        a, b = window.months(self.anchors)
+        return self.start <= a and b <= self.end
 
+    def column(self, name: str) -> np.ndarray:
+        """The whole monthly column ``name`` as floats."""
+        return self.ts[name].to_numpy(dtype=float)
 
-def federal_peak(r: Run) -> bool:
-    """1. Federal momentum (``contribution_federal``) over 2017–2024 peaks in T0−12 … T0−1."""
-    series = r.window("contribution_federal", r.start, END_2024)
-    peak = r.start + int(np.argmax(series))
-    return r.t0 - 12 <= peak <= r.t0 - 1
+    def at(self, name: str, month: int | Point) -> float:
+        """Value of ``name`` in ``month`` (a month number or a point), clipped to the run."""
+        m = self.month(month) if isinstance(month, Point) else int(month)
+        return float(self.column(name)[int(np.clip(m - self.start, 0, self.end - self.start))])
 
+    def values(self, name: str, window: Window) -> np.ndarray:
+        """Values of ``name`` over ``window`` (clipped to the run; empty if outside it)."""
+        a, b = self.span(window)
+        return self.column(name)[a - self.start : b - self.start + 1] if a <= b else np.empty(0)
 
-def federal_effort_collapse(r: Run) -> bool:
-    """2. Federal effort ≤ 30 % of its pre-T0 peak within T0 … T0+5, and < 50 % over T0 … T0+35."""
-    peak = r.window("federal_effort", r.start, r.t0 - 1).max()
-    if peak <= 0:
-        return False
-    early = r.window("federal_effort", r.t0, r.t0 + 5).min() <= 0.3 * peak
-    stays = r.window("federal_effort", r.t0, r.t0 + 35).max() < 0.5 * peak
-    return bool(early and stays)
-
-
-def total_resilience(r: Run) -> bool:
-    """3. M(T0+24)/M(T0−1) ≥ 0.4 and larger than the same ratio for federal momentum."""
-    before, before_fed = r.at("momentum", r.t0 - 1), r.at("contribution_federal", r.t0 - 1)
-    if before <= 0 or before_fed <= 0:
-        return False
-    total = r.at("momentum", r.t0 + 24) / before
-    federal = r.at("contribution_federal", r.t0 + 24) / before_fed
-    return bool(total >= 0.4 and total > federal)
-
-
-def coalition_growth(r: Run) -> bool:
-    """4. First membership (in 2018) 8–15; 100–130 members in 2020-12; more than at T0."""
-    members = r.window("coalition_members", r.start, END_2024)
-    joined = np.flatnonzero(members > 0)
-    if joined.size == 0:
-        return False
-    first_month = r.start + int(joined[0])
-    founding = parse_month("2018-01") <= first_month <= parse_month("2018-12")
-    founding &= 8 <= members[joined[0]] <= 15
-    end_2020 = r.at("coalition_members", END_2020)
-    return bool(founding and 100 <= end_2020 <= 130 and end_2020 > r.at("coalition_members", r.t0))
-
-
-def nonstate_majority(r: Run) -> bool:
-    """5. Coalitions + companies + organisations carry > 50 % of momentum every month 2019–2024."""
-    total = r.window("momentum", FROM_2019, END_2024)
-    nonstate = sum(r.window(c, FROM_2019, END_2024) for c in NONSTATE)
-    return bool(np.all(nonstate > 0.5 * total))
-
-
-def state_offices(r: Run) -> bool:
-    """6. Offices active ≥ 24 consecutive months in 2019–2024; < 1/3 of states ever opened one."""
-    n_states = int(r.summary.get("agents_by_type", {}).get("State", 32))
-    active = r.window("states_with_ai_office", FROM_2019, END_2024) >= 1
-    ever = r.at("states_ever_ai_office", END_2024)
-    return bool(longest_run(active) >= 24 and 3 * ever < n_states)
+    def added(self, name: str, window: Window) -> float:
+        """How much the cumulative column ``name`` grew over ``window`` (clipped to the run)."""
+        a, b = self.span(window)
+        if a > b:
+            return 0.0
+        before = self.at(name, a - 1) if a > self.start else 0.0
+        return self.at(name, b) - before
 
 
 def longest_run(flags: np.ndarray) -> int:
@@ -123,87 +104,370 @@ def longest_run(flags: np.ndarray) -> int:
     return best
 
 
-def senate_without_law(r: Run) -> bool:
-    """7. Bills per month after T0 (to 2024-12) exceed those before T0, ≥ 1 bill; no law by 2024."""
-    bills = r.window("bills_introduced", r.start, END_2024)
-    t0 = r.t0 - r.start
-    before = bills[t0 - 1] / t0 if t0 > 0 else 0.0
-    after_count = bills[-1] - (bills[t0 - 1] if t0 > 0 else 0)
-    after = after_count / max(1, len(bills) - t0)
-    no_law = not r.window("law_in_force", r.start, END_2024).any()
-    return bool(after_count >= 1 and after > before and no_law)
+def _pct(share: float) -> str:
+    return f"{100 * share:g} %"
 
 
-def dpa_keeps_guiding(r: Run) -> bool:
-    """8. ≥ 2 AI guidance documents from T0 to 2024-12 (or to the DPA's abolition if earlier)."""
-    active = r.window("dpa_active", r.t0, END_2024)
-    last = r.t0 + (int(np.argmin(active)) - 1 if not active.all() else len(active) - 1)
-    if last < r.t0:
-        return False
-    issued = r.at("dpa_guidance", last) - r.at("dpa_guidance", r.t0 - 1)
-    return bool(issued >= 2)
+@dataclass(frozen=True)
+class Check:
+    """A kind of pattern: its parameters (the fields) and its check on one run."""
+
+    kind: ClassVar[str]
+
+    def holds(self, r: Run) -> bool:  # pragma: no cover - every kind overrides it
+        """Whether the pattern holds in the run."""
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - every kind overrides it
+        """The pattern in one line, with its numbers and windows."""
+        raise NotImplementedError
 
 
-def international_despite_cut(r: Run) -> bool:
-    """9. Commitments made in 2019 and in 2020, while the funding cut was in force."""
-    cut = r.summary.get("funding_cut_start")
-    if cut is None:
-        return False
-    dates = [c["date"] for c in r.summary.get("international_commitments", [])]
-    years = {d[:4] for d in dates if d >= cut}
-    return {"2019", "2020"} <= years
+@dataclass(frozen=True)
+class FederalPeak(Check):
+    """Federal momentum (``contribution_federal``) over ``over`` peaks inside ``peak_in``."""
+
+    kind: ClassVar[str] = "federal_peak"
+    peak_in: Window
+    over: Window
+
+    def holds(self, r: Run) -> bool:
+        """The month of the maximum over ``over`` lies in ``peak_in``."""
+        series = r.values("contribution_federal", self.over)
+        if series.size == 0:
+            return False
+        peak = r.span(self.over)[0] + int(np.argmax(series))
+        first, last = self.peak_in.months(r.anchors)
+        return bool(first <= peak <= last)
+
+    def describe(self) -> str:
+        """One line."""
+        return f"federal momentum peaks in {self.peak_in} (maximum over {self.over})"
 
 
-PATTERNS: tuple[Pattern, ...] = (
-    Pattern(1, "federal_peak", "federal momentum peaks in the 12 months before T0", federal_peak),
-    Pattern(
-        2,
-        "federal_effort_collapse",
-        "federal effort ≤ 30 % of peak within 6 months of T0, < 50 % for ≥ 36 months",
-        federal_effort_collapse,
-    ),
-    Pattern(
-        3,
-        "total_resilience",
-        "total momentum falls less than federal, ≥ 40 % of pre-T0 level at T0 + 24",
-        total_resilience,
-    ),
-    Pattern(
-        4,
-        "coalition_growth",
-        "coalition grows from about 10 (2018) to 100–130 by end-2020, growing after T0",
-        coalition_growth,
-    ),
-    Pattern(
-        5,
-        "nonstate_majority",
-        "non-state actors carry most momentum from 2019 on",
-        nonstate_majority,
-    ),
-    Pattern(
-        6,
-        "state_offices",
-        "≥ 1 state keeps an AI office; fewer than a third open one by 2024",
-        state_offices,
-    ),
-    Pattern(
-        7,
-        "senate_without_law",
-        "Senate activity rises but no AI law passes by 2024",
-        senate_without_law,
-    ),
-    Pattern(8, "dpa_guidance", "the DPA keeps issuing AI guidance after T0", dpa_keeps_guiding),
-    Pattern(
-        9,
-        "international_commitments",
-        "international commitments (2019, 2020) happen despite the domestic cut",
-        international_despite_cut,
-    ),
-)
-"""The nine patterns, in the BRIEF's order."""
+@dataclass(frozen=True)
+class FederalCollapse(Check):
+    """Federal effort collapses after T0 and stays low."""
+
+    kind: ClassVar[str] = "federal_effort_collapse"
+    peak_over: Window
+    falls_within: Window
+    falls_to: float
+    stays_within: Window
+    stays_below: float
+
+    def holds(self, r: Run) -> bool:
+        """The effort falls to ``falls_to`` × P and stays below ``stays_below`` × P.
+
+        Min over ``falls_within`` ≤ ``falls_to`` × P and max over ``stays_within`` <
+        ``stays_below`` × P, where P is the maximum of ``federal_effort`` over ``peak_over`` (the pre-T0 peak).
+        """
+        peak = r.values("federal_effort", self.peak_over)
+        early = r.values("federal_effort", self.falls_within)
+        later = r.values("federal_effort", self.stays_within)
+        if peak.size == 0 or early.size == 0 or later.size == 0 or peak.max() <= 0:
+            return False
+        top = peak.max()
+        return bool(early.min() <= self.falls_to * top and later.max() < self.stays_below * top)
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"federal effort ≤ {_pct(self.falls_to)} of its peak ({self.peak_over}) within "
+            f"{self.falls_within}, < {_pct(self.stays_below)} over {self.stays_within}"
+        )
 
 
-def evaluate(timeseries: pd.DataFrame, summary: dict[str, Any]) -> dict[str, bool]:
-    """Which patterns hold in one run: ``{pattern name: held}`` in :data:`PATTERNS` order."""
-    run = Run(timeseries, summary)
-    return {p.name: bool(p.check(run)) for p in PATTERNS}
+@dataclass(frozen=True)
+class TotalResilience(Check):
+    """Total momentum keeps a share of its pre-T0 level and falls less than federal momentum."""
+
+    kind: ClassVar[str] = "total_resilience"
+    before: Point
+    after: Point
+    min_ratio: float
+
+    def holds(self, r: Run) -> bool:
+        """M(after)/M(before) ≥ ``min_ratio`` and > the same ratio of federal momentum."""
+        total0, fed0 = r.at("momentum", self.before), r.at("contribution_federal", self.before)
+        if total0 <= 0 or fed0 <= 0:
+            return False
+        total = r.at("momentum", self.after) / total0
+        federal = r.at("contribution_federal", self.after) / fed0
+        return bool(total >= self.min_ratio and total > federal)
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"total momentum at {self.after} ≥ {_pct(self.min_ratio)} of {self.before} "
+            "and falls less than federal momentum"
+        )
+
+
+@dataclass(frozen=True)
+class CoalitionGrowth(Check):
+    """The coalition is founded small and grows to a size range, still growing after T0."""
+
+    kind: ClassVar[str] = "coalition_growth"
+    founded_within: Window
+    founding_size: Range
+    size_at: Point
+    size: Range
+    growing_from: Point
+
+    def holds(self, r: Run) -> bool:
+        """Founded small in its window, in the size range later, and growing.
+
+        First membership in ``founded_within`` with ``founding_size`` members; ``size`` at
+        ``size_at``; more members at ``size_at`` than at ``growing_from``.
+        """
+        members = r.column("coalition_members")
+        joined = np.flatnonzero(members > 0)
+        if joined.size == 0:
+            return False
+        first_month = r.start + int(joined[0])
+        a, b = self.founded_within.months(r.anchors)
+        founding = a <= first_month <= b
+        founding &= self.founding_size[0] <= members[joined[0]] <= self.founding_size[1]
+        later = r.at("coalition_members", self.size_at)
+        grows = later > r.at("coalition_members", self.growing_from)
+        return bool(founding and self.size[0] <= later <= self.size[1] and grows)
+
+    def describe(self) -> str:
+        """One line."""
+        lo, hi = self.founding_size
+        return (
+            f"coalition founded in {self.founded_within} with {lo:g}–{hi:g} members, "
+            f"{self.size[0]:g}–{self.size[1]:g} at {self.size_at}, more than at {self.growing_from}"
+        )
+
+
+@dataclass(frozen=True)
+class NonstateShift(Check):
+    """Momentum shifts to non-state actors after T0."""
+
+    kind: ClassVar[str] = "nonstate_shift"
+    before: Window
+    after: Window
+    min_rise: float
+    min_share: float
+
+    def share(self, r: Run, window: Window) -> float:
+        """Mean over ``window`` of the monthly non-state share of momentum (NaN if none)."""
+        total = r.values("momentum", window)
+        nonstate = sum(r.values(c, window) for c in NONSTATE)
+        ok = total > 0
+        return float(np.mean(nonstate[ok] / total[ok])) if ok.any() else float("nan")
+
+    def holds(self, r: Run) -> bool:
+        """Share over ``after`` − share over ``before`` ≥ ``min_rise``; share after > ``min_share``."""
+        before, after = self.share(r, self.before), self.share(r, self.after)
+        if not (np.isfinite(before) and np.isfinite(after)):
+            return False
+        return bool(after - before >= self.min_rise - 1e-12 and after > self.min_share)
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"non-state share of momentum over {self.after} > {_pct(self.min_share)} and "
+            f"≥ {100 * self.min_rise:g} points above {self.before}"
+        )
+
+
+@dataclass(frozen=True)
+class StateOffices(Check):
+    """Some states take up the strategy after T0; most do not."""
+
+    kind: ClassVar[str] = "state_offices"
+    within: Window
+    min_months: int
+    max_share_ever: float
+    opens_after: bool
+
+    def holds(self, r: Run) -> bool:
+        """Some office lasts, few states ever open one (and one opens after T0).
+
+        ≥ 1 office active ``min_months`` consecutive months in ``within``; the states that ever
+        opened one by its end are fewer than ``max_share_ever`` of all; with ``opens_after``, at
+        least one state opens its first office within ``within``.
+        """
+        n_states = int(r.summary.get("agents_by_type", {}).get("State", 0))
+        active = r.values("states_with_ai_office", self.within) >= 1
+        ever = r.values("states_ever_ai_office", self.within)
+        if n_states <= 0 or ever.size == 0:
+            return False
+        opened = r.added("states_ever_ai_office", self.within) >= 1 if self.opens_after else True
+        few = ever[-1] < self.max_share_ever * n_states
+        return bool(longest_run(active) >= self.min_months and few and opened)
+
+    def describe(self) -> str:
+        """One line."""
+        new = "a state opens an office and " if self.opens_after else "≥ 1 state "
+        return (
+            f"{new}keeps one ≥ {self.min_months} months in {self.within}; fewer than "
+            f"{100 * self.max_share_ever:.0f} % of states ever open one"
+        )
+
+
+@dataclass(frozen=True)
+class SenateVenueShift(Check):
+    """The Senate takes up the strategy after T0, but passes no law."""
+
+    kind: ClassVar[str] = "senate_venue_shift"
+    before: Window
+    after: Window
+    min_ratio: float
+    min_bills: int
+    no_law_within: Window
+
+    def rates(self, r: Run) -> tuple[float, float, float]:
+        """Bills per month over ``before`` and ``after``, and the bills over ``after``."""
+        rates = []
+        for window in (self.before, self.after):
+            a, b = r.span(window)
+            rates.append(r.added("bills_introduced", window) / max(1, b - a + 1))
+        return rates[0], rates[1], r.added("bills_introduced", self.after)
+
+    def holds(self, r: Run) -> bool:
+        """More bills per month after than before, and no law.
+
+        Rate after ≥ ``min_ratio`` × rate before, ≥ ``min_bills`` bills after, no law in force
+        in ``no_law_within``.
+        """
+        before, after, bills = self.rates(r)
+        no_law = not r.values("law_in_force", self.no_law_within).any()
+        return bool(bills >= self.min_bills and after >= self.min_ratio * before and no_law)
+
+    def describe(self) -> str:
+        """One line."""
+        return (
+            f"Senate bills per month over {self.after} ≥ {self.min_ratio:g} × over {self.before} "
+            f"(≥ {self.min_bills} bill), no AI law in {self.no_law_within}"
+        )
+
+
+@dataclass(frozen=True)
+class DpaGuidance(Check):
+    """The data-protection authority keeps issuing AI guidance after T0."""
+
+    kind: ClassVar[str] = "dpa_guidance"
+    within: Window
+    min_documents: int
+
+    def holds(self, r: Run) -> bool:
+        """≥ ``min_documents`` guidance documents over ``within``, or to the DPA's abolition."""
+        active = r.values("dpa_active", self.within)
+        if active.size == 0:
+            return False
+        first, last = r.span(self.within)
+        if not active.all():
+            last = first + int(np.argmin(active)) - 1
+        if last < first:
+            return False
+        issued = r.at("dpa_guidance", last) - (
+            r.at("dpa_guidance", first - 1) if first > r.start else 0.0
+        )
+        return bool(issued >= self.min_documents)
+
+    def describe(self) -> str:
+        """One line."""
+        return f"the DPA issues ≥ {self.min_documents} AI guidance documents in {self.within}"
+
+
+@dataclass(frozen=True)
+class InternationalCommitments(Check):
+    """International commitments are made while the domestic cut is in force."""
+
+    kind: ClassVar[str] = "international_commitments"
+    each_within: tuple[Window, ...]
+
+    def holds(self, r: Run) -> bool:
+        """In each window of ``each_within``, ≥ 1 commitment made while the funding cut is on.
+
+        The cut is on from ``summary["funding_cut_start"]`` (no cut: the pattern fails) to
+        ``summary["funding_cut_end"]`` where the summary has it.
+        """
+        cut = r.summary.get("funding_cut_start")
+        if cut is None:
+            return False
+        on, off = parse_month(cut), r.summary.get("funding_cut_end")
+        off = parse_month(off) if off else None
+        made = [parse_month(c["date"]) for c in r.summary.get("international_commitments", [])]
+        made = [m for m in made if m >= on and (off is None or m < off)]
+        for window in self.each_within:
+            a, b = window.months(r.anchors)
+            if not any(a <= m <= b for m in made):
+                return False
+        return True
+
+    def describe(self) -> str:
+        """One line."""
+        windows = " and ".join(map(str, self.each_within))
+        return f"international commitments in each of {windows}, while the funding cut is on"
+
+
+KINDS: dict[str, type[Check]] = {
+    k.kind: k
+    for k in (
+        FederalPeak,
+        FederalCollapse,
+        TotalResilience,
+        CoalitionGrowth,
+        NonstateShift,
+        StateOffices,
+        SenateVenueShift,
+        DpaGuidance,
+        InternationalCommitments,
+    )
+}
+"""Every kind of pattern a spec may use, by name."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One pattern of a case: its number, name, cause, source and check.
+
+    Attributes:
+        number: Its position in the spec (1-based).
+        name: The spec's key (also the kind of check).
+        turnover_caused: Whether the turnover (and its cut) is the pattern's cause: the negative
+            control (the scenario without them) must then fail it.
+        source: Where the case fact comes from (the spec's citation).
+        check: The check with the spec's numbers and windows.
+
+    """
+
+    number: int
+    name: str
+    turnover_caused: bool
+    source: str
+    check: Check
+
+    @property
+    def text(self) -> str:
+        """The pattern in one line, with its numbers and windows."""
+        return self.check.describe()
+
+    def holds(self, r: Run) -> bool:
+        """Whether the pattern holds in the run."""
+        return bool(self.check.holds(r))
+
+
+def evaluate(
+    timeseries: pd.DataFrame,
+    summary: dict[str, Any],
+    spec: PatternSpec,
+    launch: str | None = None,
+) -> dict[str, bool]:
+    """Which patterns of ``spec`` hold in one run: ``{pattern name: held}`` in spec order.
+
+    Args:
+        timeseries: The run's monthly table.
+        summary: The run's summary.
+        spec: The case's patterns.
+        launch: The strategy's launch (``YYYY-MM``), used when the summary has no
+            ``launch_date`` (pass the config's ``scenario.strategy_launch``).
+
+    """
+    run = Run(timeseries, summary, launch)
+    return {p.name: p.holds(run) for p in spec.patterns}

@@ -1,22 +1,29 @@
-"""``continuity validate``: the Mexico scenario over many seeds, against the patterns of BRIEF §4.
+"""``continuity validate``: a case's scenario over many seeds, against its patterns.
 
-A validation runs the baseline (the scenario as configured) and each counterfactual of
-``conf/counterfactual/`` on the same seeds (common random numbers) and reports
+A validation reads the case's pattern spec (``conf/patterns/CASE.yaml``, default ``mexico``;
+:mod:`experiments.pattern_spec`), runs the baseline (the scenario as configured), the negative
+control (the spec's ``control``: the scenario without the turnover and cut) and each counterfactual
+of ``conf/counterfactual/`` on the same seeds (common random numbers), and reports
 
-* for each of the nine patterns (:mod:`experiments.patterns`), the share of baseline seeds in
-  which it holds, against a threshold (default 80 %);
-* for each counterfactual, the paired difference counterfactual − baseline of two metrics, with a
+* for each pattern (:mod:`experiments.patterns`), the share of baseline seeds in which it holds,
+  against a threshold (default 80 %);
+* for each turnover-caused pattern, the share of control seeds in which it (wrongly) holds
+  without its cause: the control passes when the pattern fails in at least ``control_threshold``
+  of them (default 80 %);
+* for each counterfactual, the paired difference counterfactual − baseline of the metrics, with a
   95 % t-interval over seeds (:mod:`experiments.validation_tables`).
 
 The metrics of one run are
 
-* ``momentum_2024``: the mean of the monthly total ``momentum`` over the twelve months
-  2024-01..2024-12 (NaN if the run does not cover all of 2024);
+* each window of the spec's ``metrics`` (``momentum_late`` = T0+66..T0+72 for Mexico, and the
+  calendar ``momentum_2024`` of earlier versions): the mean monthly total ``momentum`` over it
+  (NaN unless the run covers the whole window);
 * ``continuity_index``: from the run summary, M(T0 + 24) / M(T0 − 1) (NaN where it is null).
 
 Arguments are ``key=value`` tokens: ``seeds=50``, ``first_seed=0``, ``out=DIR``, ``jobs=1``,
-``counterfactuals=[a,b]``, ``threshold=0.8``; every other token is a config override applied to
-the baseline and to every counterfactual. Everything is checked before the first run.
+``counterfactuals=[a,b]``, ``threshold=0.8``, ``control_threshold=0.8``, ``case=mexico``; every
+other token is a config override applied to every variant. Everything is checked before the first
+run. The patterns in plain words: docs/validation.md.
 """
 
 from __future__ import annotations
@@ -31,8 +38,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from experiments.pattern_spec import DEFAULT_CASE, PatternSpec, available_cases, load_spec
+from experiments.pattern_windows import Anchors, Window
 from experiments.validation_tables import (
     BASELINE,
     COUNTERFACTUALS,
@@ -44,11 +54,8 @@ from experiments.validation_tables import (
 )
 from sim.api import CONF_DIR, atomic_write
 from sim.config import Config
-from sim.dates import parse_month
+from sim.dates import format_month, parse_month
 from sim.errors import InputError
-
-YEAR = "2024"
-"""The calendar year whose mean momentum is ``momentum_2024``."""
 
 SUMMARY_SCALARS = (
     "reference_date",
@@ -73,16 +80,20 @@ FILES = (
     "trajectories.parquet",
 )
 
-USAGE = """usage: continuity validate [seeds=50] [first_seed=0] [jobs=1] [out=DIR]
-                           [counterfactuals=[a,b]] [threshold=0.8] [config overrides]
+USAGE = """usage: continuity validate [seeds=50] [first_seed=0] [jobs=1] [out=DIR] [case=mexico]
+                           [counterfactuals=[a,b]] [threshold=0.8] [control_threshold=0.8]
+                           [config overrides]
 
-Runs the Mexico scenario and each counterfactual on the same seeds (first_seed .. first_seed +
-seeds - 1), prints the share of seeds in which each pattern of BRIEF §4 holds and each
-counterfactual's paired difference from the baseline (2024 momentum, continuity index, 95 %
-interval), and writes validation.md, validation.png and the tables (Parquet) into out
-(default outputs/validate/DATE/TIME). Config overrides apply to every variant.
+Runs the scenario, its negative control (the same scenario without the turnover and cut) and each
+counterfactual on the same seeds (first_seed .. first_seed + seeds - 1). Prints the share of seeds
+in which each pattern of the case (conf/patterns/CASE.yaml, docs/validation.md) holds, the share
+of control seeds in which each turnover-caused pattern wrongly holds without its cause, and each
+counterfactual's paired difference from the baseline (late momentum, continuity index, 95 %
+interval); writes validation.md, validation.png and the tables (Parquet) into out (default
+outputs/validate/DATE/TIME). Config overrides apply to every variant.
 
-Exit code: 0 if every pattern holds in at least threshold of the seeds, 1 if not, 2 for bad input.
+Exit code: 0 if every pattern holds in at least threshold of the seeds and every turnover-caused
+pattern fails in at least control_threshold of the control seeds, 1 if not, 2 for bad input.
   e.g.  continuity validate seeds=10 jobs=2
         continuity validate counterfactuals=[no_coalition,deep_cut] params.coalition.recruit_rate=0.1
 """
@@ -99,6 +110,9 @@ class Options:
         jobs: Worker processes (1: run in this process).
         counterfactuals: Counterfactual names (options of ``conf/counterfactual/``).
         threshold: Share of seeds in which every pattern must hold.
+        control_threshold: Share of control seeds in which every turnover-caused pattern must
+            fail.
+        case: The pattern spec (``conf/patterns/CASE.yaml``).
         overrides: Config overrides applied to the baseline and every counterfactual.
 
     """
@@ -109,6 +123,8 @@ class Options:
     jobs: int = 1
     counterfactuals: tuple[str, ...] = tuple(COUNTERFACTUALS)
     threshold: float = 0.8
+    control_threshold: float = 0.8
+    case: str = DEFAULT_CASE
     overrides: tuple[str, ...] = ()
 
     @property
@@ -116,10 +132,9 @@ class Options:
         """The seeds, in order."""
         return list(range(self.first_seed, self.first_seed + self.seeds))
 
-    @property
-    def variants(self) -> list[str]:
-        """The baseline, then the counterfactuals."""
-        return [BASELINE, *self.counterfactuals]
+    def variants(self, control: str) -> list[str]:
+        """The baseline, the counterfactuals, then the control (unless it is one of them)."""
+        return list(dict.fromkeys([BASELINE, *self.counterfactuals, control]))
 
 
 @dataclass
@@ -128,11 +143,15 @@ class Validation:
 
     Attributes:
         options: What was validated (``out`` resolved).
-        patterns: Per pattern: ``number``, ``name``, ``text``, ``held``, ``n``, ``share``,
-            ``passed``.
+        spec: The case's patterns.
+        patterns: Per pattern: ``number``, ``name``, ``text``, ``turnover_caused``, ``held``,
+            ``n``, ``share``, ``passed`` (baseline) and ``control_held``, ``control_n``,
+            ``control_share``, ``control_passed`` (the negative control; ``control_passed`` is
+            missing for patterns that are not turnover-caused).
         comparisons: Per counterfactual × metric: paired differences with a 95 % interval.
         runs: One row per variant × seed with the metrics.
-        pattern_runs: One row per baseline seed × pattern with ``held``.
+        pattern_runs: One row per seed × pattern of the baseline and the control, with
+            ``variant`` and ``held``.
         trajectories: Long table ``variant, seed, date, momentum``.
         t0: The turnover the patterns are measured from (``YYYY-MM``).
         turnovers: Turnover dates common to every baseline run.
@@ -141,6 +160,7 @@ class Validation:
     """
 
     options: Options
+    spec: PatternSpec
     patterns: pd.DataFrame
     comparisons: pd.DataFrame
     runs: pd.DataFrame
@@ -156,9 +176,14 @@ class Validation:
         return self.patterns[~self.patterns["passed"]]
 
     @property
+    def control_failed(self) -> pd.DataFrame:
+        """The turnover-caused patterns that hold without their cause too often."""
+        return self.patterns[self.patterns["control_passed"].eq(False)]
+
+    @property
     def exit_code(self) -> int:
-        """0 if every pattern reaches the threshold, else 1."""
-        return 0 if self.failed.empty else 1
+        """0 if every pattern reaches the threshold and every negative control passes, else 1."""
+        return 0 if self.failed.empty and self.control_failed.empty else 1
 
 
 # --------------------------------------------------------------------------- arguments
@@ -224,13 +249,16 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
             values["out"] = Path(text) if text else None
             if not text:
                 problems.append("out: give a directory, e.g. out=results/validate")
-        elif key == "threshold":
+        elif key in ("threshold", "control_threshold"):
             try:
-                values["threshold"] = float(text)
+                values[key] = float(text)
             except ValueError:
-                values["threshold"] = None
-            if values["threshold"] is None or not 0.0 <= values["threshold"] <= 1.0:
-                problems.append(f"threshold: {text!r} is not a share in [0, 1]")
+                values[key] = None
+            if values[key] is None or not 0.0 <= values[key] <= 1.0:
+                problems.append(f"{key}: {text!r} is not a share in [0, 1]")
+                values[key] = None
+        elif key == "case":
+            values["case"] = text
         elif key == "counterfactuals":
             values["counterfactuals"] = tuple(dict.fromkeys(_names(text)))
         elif bare == "counterfactual":
@@ -271,9 +299,28 @@ def default_out(now: datetime | None = None) -> Path:
 
 
 def check_options(options: Options) -> list[str]:
-    """Problems with option values (counterfactual names, seed count, output path)."""
+    """Problems with option values (case, counterfactual names, seed count, output path)."""
     problems = []
     known = available_counterfactuals()
+    if options.case not in available_cases():
+        problems.append(
+            f"case: no pattern spec for {options.case!r} (conf/patterns/{options.case}.yaml); "
+            f"available: {', '.join(available_cases())}"
+        )
+    else:
+        try:
+            spec = load_spec(options.case)
+        except InputError as exc:
+            problems += exc.problems
+        else:
+            if spec.control not in known:
+                problems.append(
+                    f"{spec.path}: control: no counterfactual {spec.control!r}; "
+                    f"available: {', '.join(known)}"
+                )
+            missing = [m for m in METRICS if m != "continuity_index" and m not in spec.metrics]
+            if missing:
+                problems.append(f"{spec.path}: metrics: missing {', '.join(missing)}")
     unknown = [n for n in options.counterfactuals if n not in known]
     if unknown:
         problems.append(
@@ -288,18 +335,20 @@ def check_options(options: Options) -> list[str]:
 
 
 # --------------------------------------------------------------------------- configs
-def prepare(options: Options) -> dict[str, Config]:
+def prepare(options: Options, spec: PatternSpec | None = None) -> dict[str, Config]:
     """Compose and validate the config of each variant once (seeded with ``first_seed``).
 
     Raises:
-        InputError: Every problem with the overrides, in any variant, before any run.
+        InputError: Every problem with the overrides, in any variant, or with the horizon of the
+            baseline and the control, before any run.
 
     """
     from sim.api import load_config
 
+    spec = spec or load_spec(options.case)
     configs: dict[str, Config] = {}
     problems: list[str] = []
-    for variant in options.variants:
+    for variant in options.variants(spec.control):
         choice = "none" if variant == BASELINE else variant
         try:
             cfg = load_config([*options.overrides, f"counterfactual={choice}"], options.first_seed)
@@ -310,61 +359,122 @@ def prepare(options: Options) -> dict[str, Config]:
                 break
             continue
         configs[variant] = cfg
-        if variant == BASELINE:
-            problems += _horizon_problems(cfg)
+        if variant in (BASELINE, spec.control):
+            problems += [p for p in horizon_problems(cfg, spec) if p not in problems]
     if problems:
         raise InputError(problems)
     return configs
 
 
-def _horizon_problems(cfg: Config) -> list[str]:
-    """The patterns and ``momentum_2024`` read all of 2024: the horizon must cover it."""
-    start, end = parse_month(cfg.scenario.start), parse_month(cfg.scenario.end)
-    if start <= parse_month(f"{YEAR}-01") and end >= parse_month(f"{YEAR}-12"):
+def planned_anchors(cfg: Config) -> Anchors:
+    """The anchors a run of ``cfg`` will have, as far as the config fixes them.
+
+    T0 is the first scheduled turnover at or after the launch (``dates`` and ``term`` modes),
+    else ``scenario.reference_date`` (no turnover; with ``stochastic`` turnovers T0 is drawn in
+    the run, and the check uses ``scenario.reference_date``).
+    """
+    sc, turnover = cfg.scenario, cfg.shocks.turnover
+    start, end = parse_month(sc.start), parse_month(sc.end)
+    launch = parse_month(sc.strategy_launch)
+    if turnover.mode == "dates":
+        months = [parse_month(d) for d in turnover.dates]
+    elif turnover.mode == "term":
+        months = list(range(parse_month(turnover.first), end + 1, turnover.term_months))
+    else:
+        months = []
+    after = sorted(m for m in months if m >= launch and start < m <= end)
+    t0 = after[0] if after else parse_month(sc.reference_date)
+    return Anchors(t0=t0, launch=launch, start=start, end=end)
+
+
+def horizon_problems(cfg: Config, spec: PatternSpec) -> list[str]:
+    """The horizon must cover every month the spec's windows read (start/end anchors aside)."""
+    anchors = planned_anchors(cfg)
+    needed = [
+        p.month(anchors)
+        for w in spec.windows()
+        for p in (w.first, w.last)
+        if p.anchor not in ("start", "end")
+    ]
+    if not needed:
         return []
+    first, last = min(needed), max(needed)
+    if anchors.start <= first and last <= anchors.end:
+        return []
+    sc = cfg.scenario
     return [
-        f"scenario.start/end: {cfg.scenario.start}..{cfg.scenario.end} must include "
-        f"{YEAR}-01..{YEAR}-12 (the patterns and momentum_2024 read {YEAR})"
+        f"scenario.start/end: {sc.start}..{sc.end} must include {format_month(first)}.."
+        f"{format_month(last)} (the windows of {spec.path.name} with T0 = "
+        f"{format_month(anchors.t0)}, e.g. T0+{last - anchors.t0})"
     ]
 
 
 # --------------------------------------------------------------------------- runs
+def window_mean(timeseries: pd.DataFrame, window: Window, anchors: Anchors) -> float:
+    """Mean monthly total momentum over ``window`` (NaN unless the run covers all of it)."""
+    first, last = window.months(anchors)
+    months = np.array([parse_month(d) for d in timeseries["date"]])
+    inside = (months >= first) & (months <= last)
+    if int(inside.sum()) != last - first + 1:
+        return float("nan")
+    return float(timeseries.loc[inside, "momentum"].mean())
+
+
+def metric_values(
+    timeseries: pd.DataFrame, summary: dict[str, Any], spec: PatternSpec, launch: str | None = None
+) -> dict[str, float]:
+    """The spec's momentum metrics of one run (:func:`window_mean` of each window)."""
+    from experiments.patterns import Run
+
+    anchors = Run(timeseries, summary, launch).anchors
+    return {name: window_mean(timeseries, w, anchors) for name, w in spec.metrics.items()}
+
+
 def momentum_2024(timeseries: pd.DataFrame) -> float:
-    """Mean monthly total momentum over 2024-01..2024-12 (NaN unless all 12 months are in)."""
-    values = timeseries.loc[timeseries["date"].str.startswith(f"{YEAR}-"), "momentum"]
-    return float(values.mean()) if len(values) == 12 else float("nan")
+    """Mean monthly total momentum over the calendar year 2024 (the column of earlier versions).
+
+    Kept for compatibility: the same as the Mexico spec's ``momentum_2024`` window.
+    """
+    spec = load_spec(DEFAULT_CASE)
+    start = parse_month(timeseries["date"].iloc[0])
+    anchors = Anchors(t0=start, launch=None, start=start, end=start + len(timeseries) - 1)
+    return window_mean(timeseries, spec.metrics["momentum_2024"], anchors)
 
 
-def _run_one(task: tuple[str, Config]) -> dict[str, Any]:
-    """One run of one variant and seed: its metrics, patterns (baseline) and trajectory."""
+def _run_one(task: tuple[str, Config, PatternSpec, bool]) -> dict[str, Any]:
+    """One run of one variant and seed: its metrics, patterns (if asked) and trajectory."""
     from experiments.patterns import evaluate
     from sim.api import run
 
-    variant, cfg = task
+    variant, cfg, spec, judged = task
     result = run(cfg, keep_model=False)
     ts, summary = result.timeseries, result.summary
-    record = {"variant": variant, "seed": cfg.seed, "momentum_2024": momentum_2024(ts)}
+    launch = cfg.scenario.strategy_launch
+    record = {"variant": variant, "seed": cfg.seed}
+    record.update(metric_values(ts, summary, spec, launch))
     record.update({k: summary.get(k) for k in SUMMARY_SCALARS})
     return {
         "record": record,
-        "patterns": evaluate(ts, summary) if variant == BASELINE else None,
+        "patterns": evaluate(ts, summary, spec, launch) if judged else None,
         "turnovers": list(summary.get("turnovers", [])),
         "dates": ts["date"].to_numpy(),
         "momentum": ts["momentum"].to_numpy(),
     }
 
 
-def _tasks(options: Options, configs: dict[str, Config]) -> list[tuple[str, Config]]:
+def _tasks(
+    options: Options, configs: dict[str, Config], spec: PatternSpec
+) -> list[tuple[str, Config, PatternSpec, bool]]:
     tasks = []
-    for variant in options.variants:
+    for variant in options.variants(spec.control):
         for seed in options.seed_list:
             cfg = copy.deepcopy(configs[variant])
             cfg.seed = seed
-            tasks.append((variant, cfg))
+            tasks.append((variant, cfg, spec, variant in (BASELINE, spec.control)))
     return tasks
 
 
-def _execute(tasks: list[tuple[str, Config]], jobs: int, progress: bool) -> list[dict[str, Any]]:
+def _execute(tasks: list[tuple[Any, ...]], jobs: int, progress: bool) -> list[dict[str, Any]]:
     """Run every task, in task order whatever ``jobs`` is; a progress bar on stderr."""
     from tqdm import tqdm
 
@@ -405,12 +515,14 @@ def _tables(results: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, 
     for col in ("reference_date", "law_passed_date"):
         runs[col] = runs[col].astype("string")
     pattern_rows = [
-        {"seed": r["record"]["seed"], "number": i + 1, "pattern": name, "held": held}
+        {"variant": r["record"]["variant"], "seed": r["record"]["seed"]}
+        | {"number": i + 1, "pattern": name, "held": held}
         for r in results
         if r["patterns"] is not None
         for i, (name, held) in enumerate(r["patterns"].items())
     ]
-    pattern_runs = pd.DataFrame(pattern_rows, columns=["seed", "number", "pattern", "held"])
+    columns = ["variant", "seed", "number", "pattern", "held"]
+    pattern_runs = pd.DataFrame(pattern_rows, columns=columns)
     pattern_runs["held"] = pattern_runs["held"].astype(bool)
     trajectories = pd.concat(
         [
@@ -450,15 +562,18 @@ def run_validation(options: Options, progress: bool = True) -> Validation:
         raise InputError(problems)
     if options.out is None:
         options = replace(options, out=default_out())
-    configs = prepare(options)
-    results = _execute(_tasks(options, configs), options.jobs, progress)
+    spec = load_spec(options.case)
+    configs = prepare(options, spec)
+    results = _execute(_tasks(options, configs, spec), options.jobs, progress)
     runs, pattern_runs, trajectories = _tables(results)
     baseline = runs[runs["variant"] == BASELINE]
     t0 = str(baseline["reference_date"].mode().iloc[0])
-    common = set.intersection(*(set(r["turnovers"]) for r in results if r["patterns"] is not None))
+    turnovers = [set(r["turnovers"]) for r in results if r["record"]["variant"] == BASELINE]
+    common = set.intersection(*turnovers)
     validation = Validation(
         options=options,
-        patterns=pattern_table(pattern_runs, options.threshold),
+        spec=spec,
+        patterns=pattern_table(pattern_runs, spec, options.threshold, options.control_threshold),
         comparisons=compare(runs, options.counterfactuals, BASELINE),
         runs=runs,
         pattern_runs=pattern_runs,
@@ -501,5 +616,9 @@ __all__ = [
     "parse_args",
     "prepare",
     "format_text",
+    "horizon_problems",
+    "metric_values",
+    "planned_anchors",
     "run_validation",
+    "window_mean",
 ]

@@ -1,4 +1,8 @@
-"""The tables of ``continuity validate``: pattern shares, paired counterfactual differences.
+"""The tables of ``continuity validate``: pattern shares, negative controls, paired differences.
+
+A pattern passes when it holds in at least ``threshold`` of the baseline seeds. A turnover-caused
+pattern's negative control passes when the pattern fails in at least ``control_threshold`` of the
+control seeds (the same scenario without the turnover and cut, on the same seeds).
 
 Counterfactuals are compared with the baseline run on the same seed (common random numbers):
 per seed, difference = counterfactual − baseline; over seeds, the mean difference with a 95 %
@@ -17,41 +21,42 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.patterns import PATTERNS
-
 if TYPE_CHECKING:  # pragma: no cover
+    from experiments.pattern_spec import PatternSpec
     from experiments.validate import Validation
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """Which way a counterfactual should move which metric, and whether BRIEF §4 requires it."""
+    """Which way a counterfactual should move which metric, and whether it is required."""
 
     metric: str
     direction: Literal["lower", "higher"]
-    in_brief: bool = True
+    required: bool = True
 
 
 COUNTERFACTUALS: dict[str, Expectation] = {
-    "no_coalition": Expectation("momentum_2024", "lower"),
+    "no_coalition": Expectation("momentum_late", "lower"),
     "law_before_turnover": Expectation("continuity_index", "higher"),
     "deep_cut": Expectation("continuity_index", "lower"),
-    "no_turnover": Expectation("continuity_index", "higher", in_brief=False),
+    "no_turnover": Expectation("continuity_index", "higher", required=False),
 }
-"""The counterfactuals of ``conf/counterfactual/`` and their expected direction (BRIEF §4;
-``no_turnover`` is shown for reference). Only the patterns decide the exit code."""
+"""The counterfactuals of ``conf/counterfactual/`` and their expected direction
+(docs/validation.md; ``no_turnover`` is shown for reference). The counterfactuals do not decide
+the exit code."""
 
 BASELINE = "baseline"
 """The variant name of the scenario without a counterfactual."""
 
-METRICS = ("momentum_2024", "continuity_index")
-"""The metrics compared between counterfactual and baseline."""
+METRICS = ("momentum_late", "continuity_index")
+"""The metrics compared between counterfactual and baseline (``momentum_late``: the spec's
+window of mean momentum, T0+66..T0+72 for Mexico)."""
 
-_FORMATS = {"momentum_2024": ".1f", "continuity_index": ".3f"}
+_FORMATS = {"momentum_late": ".1f", "momentum_2024": ".1f", "continuity_index": ".3f"}
 
 
 def mean_interval(values: Sequence[float] | np.ndarray, level: float = 0.95) -> tuple[float, ...]:
-    """Mean with a Student-t confidence interval.
+    """Mean with a Student-t confidence interval (``scipy.stats.ttest_1samp``).
 
     Args:
         values: The sample (NaN entries are dropped).
@@ -59,7 +64,7 @@ def mean_interval(values: Sequence[float] | np.ndarray, level: float = 0.95) -> 
 
     Returns:
         ``(mean, low, high)``; the interval is NaN with fewer than two values, all three are NaN
-        with none.
+        with none; a sample without spread has a zero-width interval.
 
     """
     x = np.asarray(values, dtype=float)
@@ -70,33 +75,58 @@ def mean_interval(values: Sequence[float] | np.ndarray, level: float = 0.95) -> 
     mean = float(x.mean())
     if n == 1:
         return (mean, math.nan, math.nan)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
-    return (mean, mean - half, mean + half)
+    if np.all(x == x[0]):
+        return (mean, mean, mean)
+    low, high = stats.ttest_1samp(x, 0.0).confidence_interval(level)
+    return (mean, float(low), float(high))
 
 
-def pattern_table(pattern_runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Share of seeds in which each pattern holds.
+def pattern_table(
+    pattern_runs: pd.DataFrame,
+    spec: PatternSpec,
+    threshold: float,
+    control_threshold: float = 0.8,
+) -> pd.DataFrame:
+    """Share of baseline seeds in which each pattern holds, and of control seeds.
 
     Args:
-        pattern_runs: One row per seed × pattern: ``seed``, ``pattern``, ``held``.
-        threshold: The share every pattern must reach.
+        pattern_runs: One row per variant × seed × pattern: ``variant``, ``seed``, ``pattern``,
+            ``held``; variants ``baseline`` and the spec's control.
+        spec: The case's patterns (their order, text and cause).
+        threshold: The share of baseline seeds every pattern must reach.
+        control_threshold: The share of control seeds in which every turnover-caused pattern
+            must fail.
 
     Returns:
-        One row per pattern of :data:`~experiments.patterns.PATTERNS`, in order: ``number``,
-        ``name``, ``text``, ``held`` (seeds), ``n`` (seeds), ``share``, ``passed``.
+        One row per pattern of the spec, in order: ``number``, ``name``, ``text``,
+        ``turnover_caused``, ``held``, ``n``, ``share``, ``passed`` (baseline), then
+        ``control_held``, ``control_n``, ``control_share`` (the share of control seeds in which
+        the pattern holds) and ``control_passed`` (the pattern fails in ≥ ``control_threshold``
+        of them; missing for a pattern that is not turnover-caused or without control runs).
 
     """
     rows = []
-    for p in PATTERNS:
-        held = pattern_runs.loc[pattern_runs["pattern"] == p.name, "held"]
+    for p in spec.patterns:
+        mine = pattern_runs[pattern_runs["pattern"] == p.name]
+        held = mine.loc[mine["variant"] == BASELINE, "held"]
         n, k = len(held), int(held.sum())
         share = k / n if n else math.nan
-        passed = bool(n and share >= threshold - 1e-12)
+        control = mine.loc[mine["variant"] == spec.control, "held"]
+        cn, ck = len(control), int(control.sum())
+        cshare = ck / cn if cn else math.nan
+        cpassed = None
+        if p.turnover_caused and cn:
+            cpassed = bool(1.0 - cshare >= control_threshold - 1e-12)
         rows.append(
-            {"number": p.number, "name": p.name, "text": p.text, "held": k, "n": n}
-            | {"share": share, "passed": passed}
+            {"number": p.number, "name": p.name, "text": p.text}
+            | {"turnover_caused": p.turnover_caused, "held": k, "n": n, "share": share}
+            | {"passed": bool(n and share >= threshold - 1e-12)}
+            | {"control_held": ck, "control_n": cn, "control_share": cshare}
+            | {"control_passed": cpassed}
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table["control_passed"] = table["control_passed"].astype("boolean")
+    return table
 
 
 def compare(runs: pd.DataFrame, counterfactuals: Sequence[str], baseline: str) -> pd.DataFrame:
@@ -171,12 +201,22 @@ def _interval(row: pd.Series, metric: str) -> str:
 
 
 def pattern_rows(v: Validation) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the pattern table, as text cells."""
-    header = ["#", "pattern (BRIEF §4)", "holds in", "share", f"≥ {_pct(v.options.threshold)}"]
-    rows = [
-        [str(r.number), r.text, f"{r.held}/{r.n}", f"{r.share:.2f}", "pass" if r.passed else "FAIL"]
-        for r in v.patterns.itertuples()
-    ]
+    """Header and rows of the pattern table, as text cells.
+
+    Columns: the baseline's share and verdict, then the negative control's share of seeds in
+    which the pattern (wrongly) holds and its verdict (only for turnover-caused patterns).
+    """
+    control = v.spec.control
+    header = ["#", "pattern (docs/validation.md)", "holds in", "share"]
+    header += [f"≥ {_pct(v.options.threshold)}", f"holds in {control}"]
+    header += [f"fails in ≥ {_pct(v.options.control_threshold)}"]
+    rows = []
+    for r in v.patterns.itertuples():
+        cells = [str(r.number), r.text + (" ‡" if r.turnover_caused else "")]
+        cells += [f"{r.held}/{r.n}", f"{r.share:.2f}", "pass" if r.passed else "FAIL"]
+        cells += [f"{r.control_held}/{r.control_n}" if r.control_n else "—"]
+        cells += ["—" if pd.isna(r.control_passed) else ("pass" if r.control_passed else "FAIL")]
+        rows.append(cells)
     return header, rows
 
 
@@ -189,7 +229,7 @@ def counterfactual_rows(v: Validation) -> tuple[list[str], list[list[str]]]:
         expectation = COUNTERFACTUALS.get(name)
         expected, verdict = "—", "—"
         if expectation is not None:
-            mark = "" if expectation.in_brief else " †"
+            mark = "" if expectation.required else " †"
             expected = f"{expectation.metric} {expectation.direction}{mark}"
             verdict = "yes" if part.loc[expectation.metric, "holds"] else "no"
         cells = [_interval(part.loc[m], m) for m in METRICS]
@@ -205,15 +245,29 @@ def baseline_line(v: Validation) -> str:
 
 
 def verdict(v: Validation) -> str:
-    """One line: do all patterns reach the threshold, and how many counterfactuals move as expected."""
-    failed = v.failed
+    """One line: patterns, negative controls, and how many counterfactuals move as expected."""
+    failed, control = v.failed, v.control_failed
+    parts = []
     if failed.empty:
-        line = (
-            f"PASS: all {len(v.patterns)} patterns hold in ≥ {_pct(v.options.threshold)} of seeds"
+        parts.append(
+            f"all {len(v.patterns)} patterns hold in ≥ {_pct(v.options.threshold)} of seeds"
         )
     else:
         names = ", ".join(f"{r.number} ({r.name})" for r in failed.itertuples())
-        line = f"FAIL: patterns {names} hold in fewer than {_pct(v.options.threshold)} of seeds"
+        parts.append(f"patterns {names} hold in fewer than {_pct(v.options.threshold)} of seeds")
+    caused = int(v.patterns["turnover_caused"].sum())
+    if control.empty:
+        parts.append(
+            f"all {caused} turnover-caused patterns fail without the turnover "
+            f"({v.spec.control}) in ≥ {_pct(v.options.control_threshold)} of seeds"
+        )
+    else:
+        names = ", ".join(f"{r.number} ({r.name})" for r in control.itertuples())
+        parts.append(
+            f"negative controls {names} fail in fewer than "
+            f"{_pct(v.options.control_threshold)} of the {v.spec.control} seeds"
+        )
+    line = ("PASS: " if v.exit_code == 0 else "FAIL: ") + "; ".join(parts)
     judged = v.comparisons.dropna(subset=["expected"])
     if len(judged):
         line += f"; counterfactuals as expected: {int(judged['holds'].sum())} of {len(judged)}"
@@ -221,16 +275,29 @@ def verdict(v: Validation) -> str:
 
 
 def _footnotes(v: Validation) -> list[str]:
+    late = v.spec.metrics.get("momentum_late")
     notes = [
         "Δ = counterfactual − baseline on the same seed: mean over seeds, 95 % t-interval.",
-        "momentum_2024 = mean monthly total momentum over 2024; continuity_index = M(T0+24)/M(T0−1).",
+        f"momentum_late = mean monthly total momentum over {late}; "
+        "continuity_index = M(T0+24)/M(T0−1).",
         "as expected = the interval lies entirely on the expected side of zero.",
     ]
     if any(
-        not COUNTERFACTUALS[n].in_brief for n in v.options.counterfactuals if n in COUNTERFACTUALS
+        not COUNTERFACTUALS[n].required for n in v.options.counterfactuals if n in COUNTERFACTUALS
     ):
-        notes.append("† shown for reference; not a requirement of BRIEF §4.")
+        notes.append("† shown for reference; not a required direction (docs/validation.md).")
     return notes
+
+
+def _pattern_notes(v: Validation) -> list[str]:
+    return [
+        f"‡ turnover-caused: the negative control ({v.spec.control}: the same scenario without "
+        "the turnover and cut, same seeds) must fail it in "
+        f"≥ {_pct(v.options.control_threshold)} of seeds; 'holds in {v.spec.control}' counts the "
+        "seeds in which it wrongly holds without its cause.",
+        "Windows are months from T0 (the first turnover at or after the launch) or from the "
+        "launch.",
+    ]
 
 
 def _aligned(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
@@ -253,9 +320,10 @@ def _seeds(v: Validation) -> str:
 
 def format_text(v: Validation) -> str:
     """The terminal report: both tables aligned, the verdict and the output directory."""
-    lines = [f"Continuity validation — Mexico scenario, {_seeds(v)}, T0 {v.t0}", ""]
+    lines = [f"Continuity validation — case {v.spec.case}, {_seeds(v)}, T0 {v.t0}", ""]
     header, rows = pattern_rows(v)
-    lines += ["Patterns (share of seeds in which each holds)", *_aligned(header, rows, {0, 2, 3})]
+    lines += ["Patterns (share of seeds in which each holds) and negative controls"]
+    lines += [*_aligned(header, rows, {0, 2, 3, 5}), *_pattern_notes(v)]
     if v.options.counterfactuals:
         header, rows = counterfactual_rows(v)
         lines += ["", "Counterfactuals against the baseline (paired by seed)"]
@@ -273,18 +341,22 @@ def format_markdown(v: Validation) -> str:
     """``validation.md``: settings, both tables, the figure and the verdict."""
     overrides = ", ".join(f"`{o}`" for o in v.options.overrides) or "none"
     lines = [
-        "# Validation of the Mexico scenario",
+        f"# Validation of the {v.spec.case} case",
         "",
         f"- Seeds: {_seeds(v)}, the same for every variant (common random numbers)",
         f"- Config overrides (every variant): {overrides}",
         f"- Counterfactuals: {', '.join(v.options.counterfactuals) or 'none'}",
         f"- Threshold: every pattern in ≥ {_pct(v.options.threshold)} of seeds; T0 = {v.t0}",
+        f"- Negative control: `{v.spec.control}`; every turnover-caused pattern must fail in "
+        f"≥ {_pct(v.options.control_threshold)} of its seeds",
+        f"- Pattern spec: `conf/patterns/{v.spec.path.name}` (docs/validation.md)",
         "",
-        "## Patterns (BRIEF §4)",
+        "## Patterns and negative controls",
         "",
     ]
     header, rows = pattern_rows(v)
-    lines += _markdown(header, rows, {0, 2, 3})
+    lines += [*_markdown(header, rows, {0, 2, 3, 5}), ""]
+    lines += [f"{n}  " for n in _pattern_notes(v)]
     if v.options.counterfactuals:
         header, rows = counterfactual_rows(v)
         lines += ["", "## Counterfactuals against the baseline", ""]

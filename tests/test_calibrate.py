@@ -14,8 +14,10 @@ import pytest
 
 from experiments.calibrate import PARAMETERS, main, parameter, parse_args, variants
 from experiments.calibration_tables import TARGETS
-from experiments.patterns import PATTERNS
+from experiments.pattern_spec import load_spec
 from sim.errors import InputError
+
+PATTERNS = load_spec("mexico").patterns
 
 # 2017-01..2021-12, one turnover (2018-12): T0 + 36 is inside; later windows are cut short.
 SHORT = [
@@ -30,7 +32,7 @@ def test_check_prints_every_pattern_and_target(capsys, tmp_path):
     assert main(["seeds=2", "first_seed=5", f"out={out}", *SHORT]) == 0
     text = capsys.readouterr().out
     assert "# Calibration check — Mexico scenario, 2 seeds (5..6)" in text
-    assert "ends before 2024-12" in text
+    assert "does not cover every pattern window" in text
     for p in PATTERNS:
         assert f"| {p.number} | {p.text} | " in text
     for t in TARGETS:
