@@ -1,8 +1,9 @@
 """Months and windows of the pattern specs, relative to a run's turnover, launch or horizon.
 
 A *point* is an anchor with an optional month offset: ``T0`` (the run's reference turnover,
-``summary["reference_date"]``), ``launch`` (the strategy's launch), ``start`` / ``end`` (the
-run's first / last month), or a calendar month ``YYYY-MM`` (for patterns that are not about the
+``summary["reference_date"]``), ``launch`` (the strategy's launch), ``start`` (the strategy's
+first month, ``summary["strategy_start"]``, else the run's first month), ``end`` (the run's last
+month), or a calendar month ``YYYY-MM`` (for patterns that are not about the
 turnover). Examples: ``T0``, ``T0-1``, ``T0+24``, ``launch-2``, ``end``, ``2024-12``.
 
 A *window* is ``POINT..POINT``, both ends included (``T0+1..T0+24``), or a single point.

@@ -53,7 +53,8 @@ class Run:
         self.anchors = Anchors(
             t0=parse_month(summary["reference_date"]),
             launch=None if launch is None else parse_month(launch),
-            start=self.start,
+            # the strategy's first month (before it the run is dormant), else the run's first
+            start=max(self.start, parse_month(summary.get("strategy_start") or first)),
             end=self.end,
         )
         self.t0 = self.anchors.t0

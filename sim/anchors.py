@@ -61,6 +61,8 @@ class InstitutionalAnchors:
     def adopt_anchor(self, kind: str, name: str) -> None:
         """An anchor takes effect this month (its floor honoured until the next fiscal year)."""
         self.anchors.append(Anchor(kind, name, self.month))
+        if kind == "statute" and self.law_passed_month is None:
+            self.law_passed_month = self.month
         self.law_in_force = any(a.kind == "statute" for a in self.anchors)
 
     def adopt_dated_anchors(self) -> None:

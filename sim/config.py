@@ -255,6 +255,7 @@ class TurnoverParams:
 class ResponseParams:
     """How non-state actors respond to the federal government's support and its withdrawal."""
 
+    withdrawal_tolerance: float = _p(0.15)
     signal: float = _p(0.5)
     fatigue_rate: float = _p(0.02)
     fatigue_recovery: float = _p(0.1)
@@ -363,10 +364,10 @@ class StateParams:
 class SenateParams:
     """Senate bills and passage."""
 
-    bill_rate: float = _f(1.2)
+    bill_rate: float = _f(2.0)
     passage_rate: float = _p(0.002)
-    base_support: float = _f(0.2)
-    coalition_lobbying: float = _f(4.0)
+    base_support: float = _f(0.5)
+    coalition_lobbying: float = _f(2.5)
 
 
 @dataclass

@@ -33,9 +33,8 @@ class StateResponses:
     def init_responses(self) -> None:
         """Reference levels and the stocks of the response rules."""
         codes = self.state.type_code
-        self.nonstate = np.isin(
-            codes, (TYPE_CODE["organization"], TYPE_CODE["company"], TYPE_CODE["coalition"])
-        )
+        # organisations and companies (a coalition's own anchor follows its coordinator)
+        self.nonstate = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
         self.base_resources = self.state.resources.copy()
         self.priority_peak = 0.0
         self.budget_peak = 0.0
@@ -50,7 +49,10 @@ class StateResponses:
         self.wins += 1
 
     def read_federal_signal(self) -> None:
-        """W = 1 − priority / peak priority since the strategy began (0 while backing holds).
+        """W = max(0, f − τ) / (1 − τ), f = 1 − priority / its peak since the strategy began.
+
+        τ = ``response.withdrawal_tolerance``: drifts of the priority smaller than that are not
+        read as the government walking away.
 
         Also the coalition's capacity K = min(1, s / s_ref), s the share of organisations and
         companies in a coalition and s_ref = ``response.capacity_reference``: organised actors
@@ -59,18 +61,20 @@ class StateResponses:
         priority = self.administration.priority
         self.priority_peak = max(self.priority_peak, priority)
         self.budget_peak = max(self.budget_peak, self.administration.budget)
-        peak = self.priority_peak
-        self.withdrawal = max(0.0, 1.0 - priority / peak) if peak > 0 else 0.0
+        peak, tolerance = self.priority_peak, self.params.response.withdrawal_tolerance
+        fall = 1.0 - priority / peak if peak > 0 else 0.0
+        self.withdrawal = max(0.0, fall - tolerance) / (1.0 - tolerance) if tolerance < 1 else 0.0
         ref = self.params.response.capacity_reference
         share = self.coalition_share()
         self.capacity = min(1.0, share / ref) if ref > 0 else 1.0
 
     def accumulate_fatigue(self) -> None:
-        """Fatigue F ← F + φ_f W (1 − F) − ρ F [a win this month].
+        """Fatigue F′ = F + φ_f W (1 − F), then F ← (1 − ρ) F′ after a month with a win.
 
-        Fatigue builds while the government stays away and nothing visible is won; each month
-        with a win takes ``fatigue_recovery`` of it away. The wins are counted during the
-        previous month's rules.
+        Fatigue builds while the government stays away (φ_f = ``fatigue_rate``) and a month
+        with a visible win (a law, an office opened, guidance, an international commitment, a
+        relaunch) takes ρ = ``fatigue_recovery`` of it away. Wins are counted from this rule's
+        previous call: last month's rules and this month's dated events before it.
         """
         rp = self.params.response
         won = self.wins > 0
@@ -88,10 +92,10 @@ class StateResponses:
         self.mobilisation = rp.mobilisation * self.capacity * self.withdrawal * (1.0 - self.fatigue)
 
     def set_nonstate_anchors(self) -> None:
-        """Anchors of organisations, companies and coalitions follow official backing.
+        """Anchors of organisations and companies follow official backing.
 
         a_i = a_i⁰ (1 − σ W (1 − K))(1 − ε F), then for coalition members and coalitions
-        a_i ← a_i + m (1 − a_i): the focal point σ = ``response.signal`` of official backing is
+        a_i ← a_i + m (1 − a_i) for coalition members: the focal point σ = ``response.signal`` of official backing is
         lost with the withdrawal unless an organised coalition (capacity K) offers another one,
         fatigue ε = ``response.fatigue_effect`` wears commitment down, and mobilisation m lifts
         those organised to act on it.
@@ -102,7 +106,7 @@ class StateResponses:
         lost = rp.signal * self.withdrawal * (1.0 - self.capacity)
         scale = (1.0 - lost) * (1.0 - rp.fatigue_effect * self.fatigue)
         anchor = self.base_anchor[idx] * scale
-        organised = (st.coalition[idx] >= 0) | (st.type_code[idx] == TYPE_CODE["coalition"])
+        organised = st.coalition[idx] >= 0
         anchor = np.where(organised, anchor + self.mobilisation * (1.0 - anchor), anchor)
         st.anchor[idx] = anchor
 

@@ -139,14 +139,14 @@ class VectorisedRules:
     def open_state_offices(self) -> None:
         """States open AI offices by own initiative and by imitating peer states.
 
-        Hazard h_s = ι max(0, c_s − θ) / (1 − θ) + μ e_s: a state acts on its own only
+        Hazard h_s = ι v m max(0, c_s − θ) / (1 − θ) + μ e_s: a state acts on its own only
         when the strategy ranks above θ (``initiative_threshold``) in its government's
-        priorities, and e_s is the weighted share of its ties to other states that
+        priorities and a mobilised coalition brings the agenda to it (venue pressure v m,
+        :meth:`StateResponses.venue_pressure`: while the federal government leads, states follow
+        its programme rather than open offices of their own), and e_s is the weighted share of its ties to other states that
         have an office (policy diffusion: Berry & Berry 1990, APSR 84:395; Shipan &
         Volden 2008). Jalisco's AI office and hub (seed 002; El Economista,
         2019-11-21) is the case in point: one state acted while the rest did not.
-        A mobilised coalition lobbies the states too: the own-initiative hazard is
-        multiplied by the venue shift 1 + v m (:meth:`StateResponses.venue_shift`).
         The ``subnational_hubs`` tactic lowers θ to its own ``initiative_threshold``
         and multiplies μ by ``imitation_boost``.
         """
@@ -163,7 +163,7 @@ class VectorisedRules:
                 min(theta, hubs.initiative_threshold),
                 imitation * hubs.imitation_boost,
             )
-        own = sp.initiative_rate * interest_above(st.commitment[s], theta) * self.venue_shift()
+        own = sp.initiative_rate * interest_above(st.commitment[s], theta) * self.venue_pressure()
         hazard = own + imitation * exposure
         draws = self.streams.offices.random(s.size)
         opened = ~office & (draws < 1.0 - np.exp(-hazard))

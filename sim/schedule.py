@@ -56,6 +56,7 @@ class Schedule:
         launch = parse_month(sc.strategy_launch)
         turnover = first_turnover(cfg)
         turnover = launch if turnover is None else turnover
+        active_from = parse_month(sc.strategy_start or sc.strategy_launch)
         opportunities: dict[int, list[str]] = {}
         for e in sc.international_opportunities:
             opportunities.setdefault(parse_month(e.date), []).append(e.name)
@@ -63,7 +64,7 @@ class Schedule:
             start=start,
             end=end,
             launch=launch,
-            active_from=parse_month(sc.strategy_start or sc.strategy_launch),
+            active_from=active_from,
             turnover_mode=t.mode,
             turnover_months=turnovers,
             turnover_hazard=t.hazard,
@@ -72,11 +73,12 @@ class Schedule:
             cut_with_turnover=cut.start == "with_turnover",
             cut_start=None if cut.start == "with_turnover" else parse_month(cut.start),
             cut_duration=cut.duration_months,
-            dpa_abolition=_month_or_none(sh.abolition.dpa),
-            law_enacted=(
-                None if sc.law_enacted is None else resolve_when(sc.law_enacted, launch, turnover)
+            dpa_abolition=_not_before(_month_or_none(sh.abolition.dpa), active_from),
+            law_enacted=_not_before(
+                None if sc.law_enacted is None else resolve_when(sc.law_enacted, launch, turnover),
+                active_from,
             ),
-            offices_abolition=_month_or_none(sh.abolition.ai_offices),
+            offices_abolition=_not_before(_month_or_none(sh.abolition.ai_offices), active_from),
             senate_elections={parse_month(d) for d in sh.elections.senate},
             state_cycle=sh.elections.state_cycle_months,
             opportunities=opportunities,
@@ -104,6 +106,14 @@ class Schedule:
         if self.cut_duration is not None and month >= self.cut_start + self.cut_duration:
             return 0.0
         return self.cut_size
+
+
+def _not_before(month: int | None, first: int) -> int | None:
+    """A dated event before the strategy begins happens in its first month.
+
+    The model is dormant before it (``ContinuityModel.step``).
+    """
+    return None if month is None else max(month, first)
 
 
 def _month_or_none(value: str | None) -> int | None:

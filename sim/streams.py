@@ -17,8 +17,8 @@ import numpy as np
 PROCESSES = (
     "turnover",  # stochastic turnover months
     "review",  # a new government's review of the strategy's anchors; yearly budget floors
-    "elections",  # state election months not in the calendar; renewed anchors
-    "offices",  # states opening and closing AI offices
+    "elections",  # state election months not in the calendar; renewed anchors; closures
+    "offices",  # states opening AI offices
     "recruitment",  # organisations and companies joining a coalition
     "leaving",  # members leaving a coalition
     "bills",  # bills introduced in the Senate

@@ -90,8 +90,9 @@ class FederalAdministration(ActorAgent):
         """A successor that did not choose the strategy re-launches it under its own name.
 
         Once it has been in office ``relaunch_delay_months``, if the pressure reaches
-        ``relaunch_threshold`` it adopts the policy as its own: its agenda priority rises to
-        ``relaunch_priority`` and nothing of it is "inherited" any more (opposite-camp
+        ``relaunch_threshold`` it adopts the policy as its own: the base of its agenda rises to
+        ``relaunch_priority`` (the pressure still adds to it: :meth:`own_agenda`) and nothing of
+        it is "inherited" any more (opposite-camp
         governments re-launch after 18–36 months: Brazil's PBIA, Colombia's CONPES 4144,
         Chile's 2024 update). Once per administration.
         """

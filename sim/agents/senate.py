@@ -24,7 +24,7 @@ class Senate(ActorAgent):
 
     @property
     def support(self) -> float:
-        """Support = commitment × (base + lobbying × coalition share), capped at 1.
+        """Support = commitment × (base + lobbying × coalition share × venue pressure), ≤ 1.
 
         Senators turn ``base_support`` of their commitment into legislative
         activity on their own; coalition lobbying adds ``coalition_lobbying`` per
