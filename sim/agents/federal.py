@@ -66,11 +66,13 @@ class FederalAdministration(ActorAgent):
     def pressure(self) -> float:
         """Outside pressure on an administration that did not choose the strategy itself.
 
-        P = w_s S + w_c K + w_i I: public salience S of AI (``scenario.salience``), the
-        coalition's capacity K to press for it (:meth:`ContinuityModel.read_federal_signal`) and
+        P = w_s S + w_c K + w_i I + A: public salience S of AI (``scenario.salience``), the
+        coalition's capacity K to press for it (:meth:`ContinuityModel.read_federal_signal`),
         the pull I of the international commitments made, with weights ``salience_weight``,
         ``coalition_pressure`` and ``international_pressure`` (issue attention and outside
-        pressure on executive agendas: Kingdon 1984; Baumgartner & Jones 1993).
+        pressure on executive agendas: Kingdon 1984; Baumgartner & Jones 1993), and the push A
+        of the institutional anchors in force -- their priority floor: a mandate and a unit
+        that keep asking for the policy (:mod:`sim.anchors`).
         """
         m = self.model
         tp = m.params.turnover
@@ -78,6 +80,7 @@ class FederalAdministration(ActorAgent):
             tp.salience_weight * m.salience()
             + tp.coalition_pressure * m.capacity
             + tp.international_pressure * m.international_pull()
+            + m.priority_floor()
         )
 
     def own_agenda(self) -> float:
