@@ -57,11 +57,30 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     ),
     "dpa": ("params.dpa.guidance_rate",),
     "international": ("params.international.join_base",),
+    "response": (
+        "params.response.withdrawal_tolerance",
+        "params.response.signal",
+        "params.response.fatigue_rate",
+        "params.response.fatigue_recovery",
+        "params.response.fatigue_effect",
+        "params.response.mobilisation",
+        "params.response.capacity_reference",
+        "params.response.venue_shift",
+    ),
+    "turnover": (
+        "params.turnover.inheritance",
+        "params.turnover.branding_penalty",
+        "params.turnover.baseline_priority",
+        "params.turnover.coalition_pressure",
+        "params.turnover.salience_weight",
+        "params.turnover.relaunch_threshold",
+    ),
     "assumptions": (
         "shocks.funding_cut.size",
         "shocks.elections.fresh_concentration",
         "network.organizations_pool",
         "network.companies",
+        "scenario.federal_dependence",
     ),
 }
 """The parameters set in the calibration, by group; ``assumptions`` are fixed by assumption,
@@ -76,7 +95,7 @@ USAGE = """usage: python -m experiments.calibrate [check|sweep] [seeds=20] [firs
   sweep   one parameter at a time at factor × its value (clipped to its range): pattern
           shares per variant and which patterns pin which parameter; grid= implies sweep
   grid    all (default), a group (momentum, federal, coalition, states, senate, dpa,
-          international, assumptions), a config key, or a list of keys
+          international, response, turnover, assumptions), a config key, or a list of keys
   e.g.  python -m experiments.calibrate seeds=50 jobs=2 params.coalition.recruit_rate=0.2
         python -m experiments.calibrate sweep seeds=50 jobs=2 out=sweep.md
         python -m experiments.calibrate grid=coalition factors=[0.8,1.2]

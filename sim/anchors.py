@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.dates import parse_month
+from sim.dates import resolve_when
 
 
 @dataclass
@@ -47,10 +47,14 @@ class InstitutionalAnchors:
         """
         self.anchors: list[Anchor] = []
         self.anchor_dates = [  # an anchor older than the strategy's start is in force from it
-            (max(parse_month(a.date), self.calendar.active_from), a.kind, a.name)
+            (max(self._anchor_month(a.date), self.calendar.active_from), a.kind, a.name)
             for a in self.config.scenario.anchors
         ]
         self.anchors_lost: list[tuple[str, int]] = []
+
+    def _anchor_month(self, when: str) -> int:
+        cal = self.calendar
+        return resolve_when(when, cal.launch, cal.first_turnover)
 
     def anchor_params(self, kind: str):
         """The mechanism values of an anchor kind (``params.law`` for a statute)."""

@@ -64,7 +64,7 @@ class AnchorSpec:
 
     kind: Literal["ministerial_order", "decree", "plan", "statute", "agency"] = "decree"
     name: str = "anchor"
-    date: str = _date("2018-03")
+    date: str = _when("launch")
 
 
 @dataclass
@@ -240,8 +240,6 @@ class TurnoverParams:
     inheritance: float = _p(0.3)
     branding_penalty: float = _p(0.6)
     embedded_share: float = _p(0.2)
-    agenda_alpha: float = _f(1.0, 0.01)
-    agenda_beta: float = _f(3.0, 0.01)
     baseline_priority: float = _p(0.05)
     coalition_pressure: float = _p(0.1)
     international_pressure: float = _f(1.0)

@@ -24,6 +24,7 @@ class Schedule:
     end: int
     launch: int
     active_from: int
+    first_turnover: int
     turnover_mode: str
     turnover_months: set[int]
     turnover_hazard: float
@@ -65,6 +66,7 @@ class Schedule:
             end=end,
             launch=launch,
             active_from=active_from,
+            first_turnover=turnover,
             turnover_mode=t.mode,
             turnover_months=turnovers,
             turnover_hazard=t.hazard,

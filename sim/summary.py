@@ -98,6 +98,10 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
         "anchors_lost": [{"name": n, "date": format_month(mo)} for n, mo in model.anchors_lost],
         "relaunches": [format_month(mo) for mo in model.relaunches],
         "tactics": model.config.tactics.enabled(),
+        "tactic_cost_per_year": sum(
+            getattr(model.config.tactics, name).cost_per_year
+            for name in model.config.tactics.enabled()
+        ),
         "agents_by_type": _agents_by_type(model),
     }
 

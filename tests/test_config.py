@@ -188,7 +188,7 @@ def test_wrong_type(override, key, words):
             "params.commitment.susceptibility.state",
             ["1.2", "[0, 1]"],
         ),
-        ("params.turnover.agenda_alpha=0", "params.turnover.agenda_alpha", ["0", "range"]),
+        ("params.turnover.inheritance=2", "params.turnover.inheritance", ["2", "range"]),
         (
             "params.momentum.pillar_weights.state=[0.5,-0.1,0.2,0.2,0.2]",
             "params.momentum.pillar_weights.state",

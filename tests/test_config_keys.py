@@ -49,10 +49,24 @@ STOCHASTIC = BASE + ("shocks.turnover.mode=stochastic",)
 BEYOND_LIST = BASE + ("shocks.turnover.dates=[2018-12,2019-12,2020-12]",)
 # A law passes early, so what a law in force locks in matters.
 LAW = BASE + ("params.senate.bill_rate=2.0", "params.senate.passage_rate=1.0")
+# A successor re-launches the strategy within the short horizon (2020-12).
+RELAUNCH = BASE + ("params.turnover.relaunch_threshold=0.05",)
+
+
+def _anchored(kind: str) -> tuple[str, ...]:
+    """BASE with one anchor of ``kind`` from the launch that survives the review and sets a
+    budget floor (so each of its mechanisms matters)."""
+    return BASE + (
+        f"scenario.anchors=[{{kind:{kind},name:A,date:'2018-03'}}]",
+        f"params.anchors.{kind}.review_survival=1.0",
+        f"params.anchors.{kind}.budget_floor=0.5",
+    )
+
+
 # Every international opportunity is joined, so its name shows in the summary.
 JOIN_ALL = BASE + ("params.international.join_base=1.0",)
 # Many states open an AI office, so office budgets, imitation and closures matter.
-OFFICES = BASE + ("params.states.initiative_rate=0.2",)
+OFFICES = BASE + ("params.states.initiative_rate=0.5", "params.states.initiative_threshold=0.1")
 SYNTHETIC = (
     SHORT + NO_FIGURE + ("network=synthetic", "network.n_agents=300", "network.mean_degree=6")
 )
@@ -185,10 +199,9 @@ CASES: dict[str, list[Change]] = {
     "scenario.coalitions[0].coordinators[0].node": [Change("smia")],
     "scenario.coalitions[0].coordinators[1].node": [Change("cminds")],
     "params.dpa.guidance_rate": [Change(0.5)],
-    # these tactics act at the turnover (2018-12) or on commitments from 2019-05: start after it
+    # tactics start at the launch by default (a relative date): start them later
     **{
-        f"tactics.{name}.start": [Change("2020-01", _tactic_context(name))]
-        for name in ("international_commitments", "bureaucratic_embedding", "transition_briefings")
+        f"tactics.{name}.start": [Change("2020-01", _tactic_context(name))] for name in TACTIC_NAMES
     },
     "shocks.abolition.ai_offices": [Change("2019-06", OFFICES)],
     "shocks.elections.senate": [
@@ -203,8 +216,36 @@ CASES: dict[str, list[Change]] = {
     },
     "params.commitment.susceptibility.international": [Change(0.5)],
     "params.federal.state_transfer_share": [Change(0.3)],
-    "params.turnover.agenda_alpha": [Change(3.0, BEYOND_LIST)],
-    "params.turnover.agenda_beta": [Change(1.0, BEYOND_LIST)],
+    # v2: anchors, relaunches, responses
+    "scenario.anchors[0].kind": [Change("plan", ("counterfactual=decree_at_launch", *BASE))],
+    "scenario.anchors[0].name": [Change("Renamed", ("counterfactual=decree_at_launch", *BASE))],
+    "scenario.anchors[0].date": [Change("2020-01", ("counterfactual=decree_at_launch", *BASE))],
+    "scenario.start": [Change("2012-01")],  # the outcome does not move; the table grows
+    "scenario.administrations[2].orientation": [Change(1.0, LONG)],
+    "scenario.salience[0].date": [Change("2019-06")],
+    "scenario.salience[1].date": [Change("2019-06")],
+    "scenario.salience[1].value": [Change(0.1, LONG)],
+    "scenario.anchors": [Change([{"kind": "decree", "name": "D", "date": "launch"}])],
+    "tactics.law.passage_boost": [Change(300.0, _tactic_context("law"))],
+    "tactics.subnational_hubs.imitation_boost": [Change(50.0, _tactic_context("subnational_hubs"))],
+    **{
+        f"params.anchors.{kind}.{field}": [Change(value, _anchored(kind))]
+        for kind in ("ministerial_order", "decree", "plan", "agency")
+        for field, value in (
+            ("review_survival", 0.0),
+            ("budget_floor", 0.9),
+            ("floor_reliability", 0.0),
+            ("priority_floor", 0.9),
+            ("embedded_share", 1.0),
+            ("branding_relief", 1.0),
+        )
+    },
+    "params.law.review_survival": [Change(0.0, LAW)],
+    "params.law.floor_reliability": [Change(0.0, LAW)],
+    "params.law.branding_relief": [Change(0.0, LAW)],
+    "params.turnover.relaunch_delay_months": [Change(12, RELAUNCH)],
+    "params.turnover.relaunch_threshold": [Change(0.9, RELAUNCH)],
+    "params.turnover.relaunch_priority": [Change(0.9, RELAUNCH)],
     # outreach is capped at full capacity (pooled >= cost): a larger cost makes it bind
     "params.coalition.outreach_cost": [Change(50.0)],
     "params.coalition.leave_rate": [Change(0.1)],
@@ -297,7 +338,13 @@ def _default_change(key: str, old: Any) -> Change:
 
 def _all_leaves() -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for overrides in ([], ["network=synthetic"], ["network=file"], [f"tactics=[{ALL_TACTICS}]"]):
+    for overrides in (
+        [],
+        ["network=synthetic"],
+        ["network=file"],
+        [f"tactics=[{ALL_TACTICS}]"],
+        ["counterfactual=decree_at_launch"],
+    ):
         for key, value in leaves(compose(overrides)):
             out.setdefault(key, value)
     return out

@@ -87,8 +87,6 @@ def draw_values(rng: np.random.Generator) -> dict[str, Any]:
         "params.turnover.inheritance": u(0, 1),
         "params.turnover.branding_penalty": u(0, 1),
         "params.turnover.embedded_share": u(0, 1),
-        "params.turnover.agenda_alpha": u(0.05, 5),
-        "params.turnover.agenda_beta": u(0.05, 5),
         "params.coalition.recruit_rate": u(0, 1),
         "params.coalition.outreach_rate": u(0, 1),
         "params.coalition.leave_rate": u(0, 1),
