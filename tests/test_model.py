@@ -24,6 +24,14 @@ DIAGNOSTIC_COLUMNS = {
     "bills_introduced",
     "dpa_guidance",
     "international_commitments",
+    # v2: the AI ecosystem as context, and the responses to the state (docs/ODD.md §4.11)
+    "ecosystem_investment",
+    "federal_withdrawal",
+    "coalition_capacity",
+    "mobilisation",
+    "fatigue",
+    "anchors_in_force",
+    "relaunches",
 }
 """The diagnostic columns docs/ODD.md §4.11 lists besides the required ones (for the patterns)."""
 

@@ -119,6 +119,13 @@ class _PlainRecorder(Recorder):
         d["bills_introduced"][k] = m.senate.bills_introduced if m.senate is not None else 0
         d["dpa_guidance"][k] = sum(dpa.guidance_issued for dpa in m.dpas)
         d["international_commitments"][k] = len(m.commitments_made)
+        d["ecosystem_investment"][k] = m.ecosystem_investment
+        d["federal_withdrawal"][k] = m.withdrawal
+        d["coalition_capacity"][k] = m.capacity
+        d["mobilisation"][k] = m.mobilisation
+        d["fatigue"][k] = m.fatigue
+        d["anchors_in_force"][k] = len(m.anchors)
+        d["relaunches"][k] = len(m.relaunches)
         self.months[k] = m.month
         self.administration.append(adm.name)
         self.n += 1
@@ -218,8 +225,9 @@ def _recruit_members_plain(self) -> None:
         theta = min(theta, broad.join_threshold)
         outreach_rate *= broad.outreach_boost
     interest = interest_above(st.commitment, theta)
+    outreach *= m.venue_shift()
     hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
-    draws = m.rng.random(len(st.commitment))
+    draws = m.streams.recruitment.random(len(st.commitment))
     joins = candidates & (draws < 1.0 - np.exp(-hazard))
     st.coalition[joins] = self.number
 
