@@ -1,7 +1,8 @@
 """Continuity tactics: each moves the outcome the expected way; bad names get clear errors.
 
 Directions are tested on paired runs (same seeds with and without the tactic) of the
-default Mexico scenario: the mean continuity index must rise. Single rules are tested on
+default Mexico scenario: the mean continuity index must rise, except for international
+commitments, whose measured effect is negative (a finding reported in docs/tactics.md). Single rules are tested on
 the tiny hand-built network of ``conftest.py``.
 """
 
@@ -37,11 +38,30 @@ def _continuity(overrides: list[str]) -> np.ndarray:
     )
 
 
-@pytest.mark.parametrize("name", TACTIC_NAMES)
+HELPING = tuple(n for n in TACTIC_NAMES if n != "international_commitments")
+
+
+@pytest.mark.parametrize("name", HELPING)
 def test_each_tactic_raises_continuity(name, baseline_ci):
-    """Every tactic is meant to help the strategy survive the turnover and the cut."""
+    """These tactics help the strategy through the turnover and the cut (docs/tactics.md)."""
     diff = _continuity([f"tactics=[{name}]"]) - baseline_ci
     assert diff.mean() > 0, f"{name}: mean change in continuity index {diff.mean():+.4f}"
+
+
+def test_international_commitments_hold_the_federal_priority_but_not_continuity(baseline_ci):
+    """A finding, not a tuning target (docs/tactics.md): commitments kept visible at home raise
+    the successor's priority, so the government walks away less -- and the coalition, seeing
+    less withdrawal, mobilises less. In Mexico the net effect on the continuity index is small
+    and negative (100 paired seeds: -0.012 [-0.014, -0.011])."""
+    name = "international_commitments"
+    diff = _continuity([f"tactics=[{name}]"]) - baseline_ci
+    assert diff.mean() < 0
+    base = run(load_config(["output.figure=false"], seed=1), keep_model=False).timeseries
+    tact = run(load_config(["output.figure=false", f"tactics=[{name}]"], seed=1), keep_model=False)
+    after = (base["date"] >= "2019-06") & (base["date"] <= "2020-12")
+    ts = tact.timeseries
+    assert ts.loc[after, "federal_priority"].mean() > base.loc[after, "federal_priority"].mean()
+    assert ts.loc[after, "mobilisation"].mean() < base.loc[after, "mobilisation"].mean()
 
 
 def test_tactics_combine(baseline_ci):
