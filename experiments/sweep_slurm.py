@@ -50,10 +50,11 @@ ACTIVE = {
 """squeue states of a task that has not ended yet."""
 POLL_S = 2.0
 """How often the launcher looks for finished tasks' result files."""
-SQUEUE_EVERY_S = 10.0
+SQUEUE_EVERY_S = 5.0
 """How often the launcher asks squeue about the tasks without a result."""
 GRACE_S = 15.0
-"""How long an ended task may take to show its result file (a slow shared filesystem)."""
+"""How long a task that ended COMPLETED or FAILED may take to show its result file (a slow
+shared filesystem); a cancelled task is reported at once."""
 UNREACHABLE_S = 600.0
 """Give up waiting after squeue has failed for this long (the controller is unreachable)."""
 TIMEOUT_S = 60.0
@@ -247,37 +248,40 @@ def _wait(jobs: list[Any]) -> dict[str, str]:
     """
     array = jobs[0].job_id.split("_")[0]
     waiting = {j.job_id: j for j in jobs}
-    ended: dict[str, float] = {}
-    states_at_end: dict[str, str] = {}
-    last_ok = last_ask = time.monotonic()
-    while waiting:
-        for task in [t for t, j in waiting.items() if j.paths.result_pickle.exists()]:
-            del waiting[task]
+    ended: dict[str, tuple[float, str]] = {}  # task -> (when squeue first showed it ended, state)
+    last_ok, last_ask = time.monotonic(), float("-inf")
+    while True:
         now = time.monotonic()
-        for task in [t for t in waiting if t in ended and now - ended[t] > GRACE_S]:
-            del waiting[task]
+        for task, job in list(waiting.items()):
+            if job.paths.result_pickle.exists():
+                del waiting[task]
+            elif task in ended and now - ended[task][0] >= _grace_s(ended[task][1]):
+                del waiting[task]
         if not waiting:
-            break
+            return {t: state for t, (_, state) in ended.items()}
         if now - last_ask >= SQUEUE_EVERY_S:
             last_ask = now
             states = queue([array])
-            if states is None:
-                if now - last_ok > UNREACHABLE_S:
-                    print(
-                        f"squeue has failed for {UNREACHABLE_S:.0f} s: cannot tell whether "
-                        f"the tasks of SLURM job {array} still run; stopped waiting",
-                        file=sys.stderr,
-                    )
-                    sys.exit(1)
-            else:
+            if states is not None:
                 last_ok = now
                 for task in waiting:
                     state = states.get(task, "ENDED")
                     if state not in ACTIVE and task not in ended:
-                        ended[task] = now
-                        states_at_end[task] = state
+                        ended[task] = (now, state)
+                continue
+            if now - last_ok > UNREACHABLE_S:
+                print(
+                    f"squeue has failed for {UNREACHABLE_S:.0f} s: cannot tell whether the "
+                    f"tasks of SLURM job {array} still run; stopped waiting",
+                    file=sys.stderr,
+                )
+                sys.exit(1)
         time.sleep(POLL_S)
-    return states_at_end
+
+
+def _grace_s(state: str) -> float:
+    """Seconds to wait for the result file of a task that ended in this state."""
+    return GRACE_S if state in ("COMPLETED", "FAILED") else 0.0
 
 
 def _results(jobs: list[Any], states: dict[str, str]) -> list[Any]:

@@ -129,32 +129,32 @@ def test_slurm_sweep_equals_the_basic_launcher(reference, tmp_path):
 
 def test_scancel_a_task_then_resume_gives_identical_tables(reference, tmp_path):
     out = tmp_path / "cancelled"
-    # one task at a time, so the last of the 4 tasks is surely still queued when cancelled
+    # one task at a time, so the second of the 2 tasks is surely still queued when cancelled
     proc = start_sweep(
-        "sweep.chunk_size=3",
+        "sweep.chunk_size=6",
         "hydra.launcher.array_parallelism=1",
         f"hydra.sweep.dir={out}",
         cwd=tmp_path,
     )
     array = wait_for(lambda: recorded_array(out), 120, "the job array")
-    subprocess.run(["scancel", f"{array}_3"], check=True, timeout=60)
+    subprocess.run(["scancel", f"{array}_1"], check=True, timeout=60)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 1, stderr + stdout
-    assert "this launch: 9 runs" in stdout  # what finished, not the 12 asked for
-    assert "MISSING: 3 runs did not finish (run ids 9-11)" in stdout
-    assert f"task {array}_3: gone from the queue before it started (cancelled)" in stderr
+    assert "this launch: 6 runs" in stdout  # what finished, not the 12 asked for
+    assert "MISSING: 6 runs did not finish (run ids 6-11)" in stdout
+    assert f"task {array}_1: gone from the queue before it started (cancelled)" in stderr
     assert squeue(array) == []
 
     resumed = sweep(*GRID, "hydra/launcher=slurm", f"hydra.sweep.dir={out}", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr + resumed.stdout
-    assert "resuming: 9 of 12 runs already finished" in resumed.stderr
-    assert "this launch: 3 runs" in resumed.stdout
+    assert "resuming: 6 of 12 runs already finished" in resumed.stderr
+    assert "this launch: 6 runs" in resumed.stdout
     assert_same(reference, out)
 
 
 def test_ctrl_c_cancels_the_job_array_and_a_resume_finishes_it(reference, tmp_path):
     out = tmp_path / "interrupted"
-    proc = start_sweep("sweep.chunk_size=1", f"hydra.sweep.dir={out}", cwd=tmp_path)
+    proc = start_sweep("sweep.chunk_size=3", f"hydra.sweep.dir={out}", cwd=tmp_path)
     array = wait_for(lambda: recorded_array(out), 120, "the job array")
     wait_for(lambda: any(s == "RUNNING" for _, s in squeue(array)), 120, "a running task")
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
@@ -178,7 +178,7 @@ def test_ctrl_c_cancels_the_job_array_and_a_resume_finishes_it(reference, tmp_pa
 def test_resume_is_refused_while_the_sweeps_earlier_tasks_are_queued(reference, tmp_path):
     out = tmp_path / "orphaned"
     proc = start_sweep(
-        "sweep.chunk_size=2",
+        "sweep.chunk_size=6",
         "hydra.launcher.array_parallelism=1",
         f"hydra.sweep.dir={out}",
         cwd=tmp_path,
@@ -215,17 +215,17 @@ def test_without_the_accounting_daemon_a_cancelled_task_does_not_hang(tmp_path):
 
     out = tmp_path / "no-accounting"
     proc = start_sweep(
-        "sweep.chunk_size=4",
+        "sweep.chunk_size=6",
         "hydra.launcher.array_parallelism=1",
         f"hydra.sweep.dir={out}",
         cwd=tmp_path,
         SLURM_CONF=str(conf),
     )
     array = wait_for(lambda: recorded_array(out), 120, "the job array")
-    subprocess.run(["scancel", f"{array}_2"], check=True, timeout=60)
+    subprocess.run(["scancel", f"{array}_1"], check=True, timeout=60)
     stdout, stderr = proc.communicate(timeout=300)  # before the fix: waited forever
     assert proc.returncode == 1, stderr + stdout
-    assert f"task {array}_2: gone from the queue before it started (cancelled)" in stderr, stderr
-    assert "this launch: 8 runs" in stdout
+    assert f"task {array}_1: gone from the queue before it started (cancelled)" in stderr, stderr
+    assert "this launch: 6 runs" in stdout
     runs, _ = tables(out)
-    assert len(runs) == 8
+    assert len(runs) == 6
