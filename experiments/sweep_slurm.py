@@ -168,6 +168,7 @@ def launch(self: Any, job_overrides: Any, initial_job_idx: int) -> Any:
     from hydra.core.singleton import Singleton
     from hydra.core.utils import filter_overrides
     from omegaconf import OmegaConf
+    from submitit.core.utils import FailedJobError
 
     assert self.config is not None
     executor = submitit.AutoExecutor(
@@ -204,7 +205,11 @@ def launch(self: Any, job_overrides: Any, initial_job_idx: int) -> Any:
         # No signal between sbatch and the record: a job array nobody knows about would run on.
         signal.pthread_sigmask(signal.SIG_BLOCK, list(previous))
         try:
-            jobs = executor.map_array(self, *zip(*params, strict=True))
+            try:
+                jobs = executor.map_array(self, *zip(*params, strict=True))
+            except FailedJobError:  # sbatch refused: a wrong partition, account, limit
+                print("sbatch refused the job array (its error is above)", file=sys.stderr)
+                sys.exit(1)
             _record(self, jobs)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, list(previous))
