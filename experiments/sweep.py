@@ -9,7 +9,8 @@
 3. The remaining runs are split into chunks of about 20 s of work and launched as one Hydra
    multirun of :mod:`experiments.sweep_job` (one job per chunk) with the launcher the user chose
    (``hydra/launcher=joblib``, ``submitit_local``, ``submitit_slurm`` or ``slurm``). A progress
-   bar shows runs done, runs/s and time left.
+   bar shows runs done, runs/s and time left. On SLURM (:mod:`experiments.sweep_slurm`), Ctrl-C
+   cancels the job array, and a resume is refused while the sweep's earlier tasks still run.
 4. Collect (:mod:`experiments.results_store`): ``runs.parquet`` and ``timeseries.parquet``.
    Failed runs are listed and make the exit code 1.
 """
@@ -390,56 +391,11 @@ def _ran(sweep_dir: Path, attempt: int) -> int:
     return sum(len(c.runs) for c in finished_chunks(sweep_dir) if c.name.startswith(prefix))
 
 
-def _cancel_slurm(sweep_dir: Path, attempt: int) -> str:
-    """Cancel this attempt's SLURM job array, if it has one; say what happened ('' if none)."""
-    arrays = sweep_slurm.recorded_arrays(sweep_dir, attempt)
-    if not arrays:
-        return ""
-    left = sweep_slurm.cancel(arrays)
-    jobs = f"SLURM job{'s' * (len(arrays) > 1)} {', '.join(arrays)}"
-    if not left:
-        return f" cancelled {jobs} (none of its tasks is left in the queue);"
-    return (
-        f" cancelled {jobs}, but squeue still lists {', '.join(left[:5])}: check with "
-        f"squeue -j {arrays[0]} before resuming;"
-    )
-
-
-def check_no_jobs_left(sweep_dir: Path) -> None:
-    """Refuse to resume while SLURM tasks of an earlier launch of this sweep are queued or running.
-
-    Their runs would be done twice, and a resume removes unfinished chunk files they may be
-    writing. If squeue cannot be asked, go on with a warning.
-
-    Raises:
-        InputError: Some tasks are still queued or running.
-    """
-    if not sweep_slurm.recorded_arrays(sweep_dir):
-        return
-    left = sweep_slurm.active_tasks(sweep_dir)
-    if left is None:
-        print(
-            "  warning: cannot ask squeue whether this sweep's earlier SLURM jobs still run",
-            file=sys.stderr,
-        )
-    elif left:
-        arrays = sorted({t.split("_")[0] for t in left})
-        shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
-        raise InputError(
-            [
-                f"hydra.sweep.dir: {len(left)} SLURM task{'s' * (len(left) > 1)} of an earlier "
-                f"launch of this sweep {'are' if len(left) > 1 else 'is'} still queued or "
-                f"running ({shown}); wait for {'them' if len(left) > 1 else 'it'} to end (finished "
-                f"runs are kept) or cancel (scancel {' '.join(arrays)}), then run the same command"
-            ]
-        )
-
-
 def _run_locked(
     arguments: Arguments, plan: Plan, launcher: str, workers: int, t_start: float
 ) -> int:
     """:func:`run_sweep` once the directory is locked."""
-    check_no_jobs_left(arguments.sweep_dir)
+    sweep_slurm.check_no_tasks_left(arguments.sweep_dir)
     finished = prepare_directory(plan, arguments.sweep_dir)
     total = len(plan.runs)
     remaining = [r[0] for r in plan.runs if r[0] not in finished]
@@ -466,7 +422,7 @@ def _run_locked(
             if code in (130, -signal.SIGINT, -signal.SIGTERM):
                 raise KeyboardInterrupt
         except KeyboardInterrupt:
-            cancelled = _cancel_slurm(arguments.sweep_dir, attempt)
+            cancelled = sweep_slurm.cancel_attempt(arguments.sweep_dir, attempt)
             now = len(finished_runs(arguments.sweep_dir))
             print(
                 f"\ninterrupted: {now} of {total} runs finished and kept in {arguments.sweep_dir}"

@@ -11,8 +11,9 @@ array exactly as the plugin does (same sbatch script, same results), with three 
 * it waits for the tasks with ``squeue`` (the controller), not ``sacct`` (the accounting
   daemon): submitit polls ``sacct`` and, on a cluster without accounting, waits forever for a
   task that was cancelled or killed before it wrote its result;
-* it waits for every task to end before reporting a failed one, so no task is left running
-  behind a sweep that has exited; on SIGINT or SIGTERM it cancels the array (``scancel``).
+* it waits for every task to end (squeue no longer lists any as queued, running or completing)
+  before it returns or reports a failed one, so no task is left behind a sweep that has
+  exited; on SIGINT or SIGTERM it cancels the array (``scancel``).
 
 The plugin's class is patched rather than subclassed because Hydra only instantiates launcher
 classes defined in its ``hydra_plugins`` namespace package, and the tasks unpickle the launcher
@@ -30,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hydra_plugins.hydra_submitit_launcher import submitit_launcher as plugin
+from sim.errors import InputError
 
 ACTIVE = {
     "PENDING",
@@ -135,6 +136,55 @@ def cancel(arrays: list[str], wait_s: float = 120.0) -> list[str]:
         time.sleep(1.0)
 
 
+def cancel_attempt(sweep_dir: Path, attempt: int) -> str:
+    """Cancel the SLURM job array of attempt ``attempt``, if it has one; say what happened.
+
+    Returns:
+        A clause for the interruption message ('' if the attempt has no SLURM array).
+    """
+    arrays = recorded_arrays(sweep_dir, attempt)
+    if not arrays:
+        return ""
+    left = cancel(arrays)
+    jobs = f"SLURM job{'s' * (len(arrays) > 1)} {', '.join(arrays)}"
+    if not left:
+        return f" cancelled {jobs} (none of its tasks is left in the queue);"
+    return (
+        f" cancelled {jobs}, but squeue still lists {', '.join(left[:5])}: check with "
+        f"squeue -j {arrays[0]} before resuming;"
+    )
+
+
+def check_no_tasks_left(sweep_dir: Path) -> None:
+    """Refuse to resume while SLURM tasks of an earlier launch of this sweep are queued or running.
+
+    Their runs would be done twice, and a resume removes unfinished chunk files they may be
+    writing. If squeue cannot be asked, go on with a warning.
+
+    Raises:
+        InputError: Some tasks are still queued or running.
+    """
+    if not recorded_arrays(sweep_dir):
+        return
+    left = active_tasks(sweep_dir)
+    if left is None:
+        print(
+            "  warning: cannot ask squeue whether this sweep's earlier SLURM jobs still run",
+            file=sys.stderr,
+        )
+    elif left:
+        arrays = sorted({t.split("_")[0] for t in left})
+        shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+        raise InputError(
+            [
+                f"hydra.sweep.dir: {len(left)} SLURM task{'s' * (len(left) > 1)} of an earlier "
+                f"launch of this sweep {'are' if len(left) > 1 else 'is'} still queued or "
+                f"running ({shown}); wait for {'them' if len(left) > 1 else 'it'} to end (finished "
+                f"runs are kept) or cancel (scancel {' '.join(arrays)}), then run the same command"
+            ]
+        )
+
+
 def _task_key(task: str) -> tuple[int, int]:
     main, _, index = task.partition("_")
     return (int(main) if main.isdigit() else 0, int(index) if index.isdigit() else -1)
@@ -151,6 +201,7 @@ def install() -> None:
     discover first, then patch the class Hydra will instantiate.
     """
     from hydra.core.plugins import Plugins
+    from hydra_plugins.hydra_submitit_launcher import submitit_launcher as plugin
 
     name = f"{plugin.SlurmLauncher.__module__}.SlurmLauncher"
     Plugins.instance().class_name_to_class[name].launch = launch
@@ -167,6 +218,7 @@ def launch(self: Any, job_overrides: Any, initial_job_idx: int) -> Any:
     import submitit
     from hydra.core.singleton import Singleton
     from hydra.core.utils import filter_overrides
+    from hydra_plugins.hydra_submitit_launcher import submitit_launcher as plugin
     from omegaconf import OmegaConf
     from submitit.core.utils import FailedJobError
 
@@ -263,6 +315,7 @@ def _wait(jobs: list[Any]) -> dict[str, str]:
             elif task in ended and now - ended[task][0] >= _grace_s(ended[task][1]):
                 del waiting[task]
         if not waiting:
+            _until_gone(array)
             return {t: state for t, (_, state) in ended.items()}
         if now - last_ask >= SQUEUE_EVERY_S:
             last_ask = now
@@ -282,6 +335,16 @@ def _wait(jobs: list[Any]) -> dict[str, str]:
                 )
                 sys.exit(1)
         time.sleep(POLL_S)
+
+
+def _until_gone(array: str, wait_s: float = 60.0) -> None:
+    """Wait (bounded) until squeue lists no task of the array as active (e.g. COMPLETING)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        states = queue([array])
+        if states is None or not any(s in ACTIVE for s in states.values()):
+            return
+        time.sleep(1.0)
 
 
 def _grace_s(state: str) -> float:
