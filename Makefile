@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint format lock clean help bench bench-quick browser baseline
+.PHONY: setup run test test-fast lint format lock clean help bench bench-quick browser baseline slurm slurm-down
 
 help:
 	@echo "make run    - set up, then run the default Mexico scenario (summary + results + figure)"
@@ -14,6 +14,7 @@ help:
 	@echo "make lock   - re-pin requirements.lock from pyproject.toml"
 	@echo "make bench  - set up, then run every benchmark (benchmarks/results.json, scaling.png)"
 	@echo "make baseline - refresh the golden regression baseline (tests/golden/); flag it in CHANGELOG"
+	@echo "make slurm  - start the one-node SLURM test cluster (.ci/slurm-up; root); make slurm-down stops it"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,15 @@ lint: setup
 browser:
 	bash .ci/install-chromium
 
-test: lint browser
+# The real-cluster tests (tests/test_slurm_real.py) need it; if it cannot start they skip,
+# except in CI (CI=true), where they fail.
+slurm:
+	bash .ci/slurm-up || echo "make: the SLURM test cluster did not start (see above)"
+
+slurm-down:
+	bash .ci/slurm-down
+
+test: lint browser slurm
 	$(BIN)/pytest -n 2 --durations=10
 
 baseline: setup

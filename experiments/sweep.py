@@ -9,7 +9,8 @@
 3. The remaining runs are split into chunks of about 20 s of work and launched as one Hydra
    multirun of :mod:`experiments.sweep_job` (one job per chunk) with the launcher the user chose
    (``hydra/launcher=joblib``, ``submitit_local``, ``submitit_slurm`` or ``slurm``). A progress
-   bar shows runs done, runs/s and time left.
+   bar shows runs done, runs/s and time left. On SLURM (:mod:`experiments.sweep_slurm`), Ctrl-C
+   cancels the job array, and a resume is refused while the sweep's earlier tasks still run.
 4. Collect (:mod:`experiments.results_store`): ``runs.parquet`` and ``timeseries.parquet``.
    Failed runs are listed and make the exit code 1.
 """
@@ -20,6 +21,7 @@ import errno
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.results_store import collect, finished_runs, remove_unfinished
+from experiments import sweep_slurm
+from experiments.results_store import collect, finished_chunks, finished_runs, remove_unfinished
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
@@ -282,9 +285,10 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
         except KeyboardInterrupt:
             child.terminate()
             try:
-                child.wait(10)
+                child.wait(30)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
             bar.close()
             raise
     bar.update(done_before + _progress(progress_dir, prefix) - bar.n)
@@ -381,10 +385,17 @@ def run_sweep(args: list[str]) -> int:
         os.close(lock)
 
 
+def _ran(sweep_dir: Path, attempt: int) -> int:
+    """Runs finished by the chunks of this attempt (not the runs it was asked to do)."""
+    prefix = f"{attempt:03d}-"
+    return sum(len(c.runs) for c in finished_chunks(sweep_dir) if c.name.startswith(prefix))
+
+
 def _run_locked(
     arguments: Arguments, plan: Plan, launcher: str, workers: int, t_start: float
 ) -> int:
     """:func:`run_sweep` once the directory is locked."""
+    sweep_slurm.check_no_tasks_left(arguments.sweep_dir)
     finished = prepare_directory(plan, arguments.sweep_dir)
     total = len(plan.runs)
     remaining = [r[0] for r in plan.runs if r[0] not in finished]
@@ -392,7 +403,7 @@ def _run_locked(
     print(f"  directory: {arguments.sweep_dir}", file=sys.stderr)
     start = time.perf_counter()
     t_plan = start - t_start
-    code = 0
+    code, attempt = 0, 0
     if not remaining:
         print(f"  all {total} runs already finished; collecting", file=sys.stderr)
     else:
@@ -407,18 +418,23 @@ def _run_locked(
         )
         try:
             code = launch(arguments, attempt, n_chunks, total - len(remaining), total)
+            # the launcher alone was interrupted (SIGINT, SIGTERM): the same as Ctrl-C here
+            if code in (130, -signal.SIGINT, -signal.SIGTERM):
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
+            cancelled = sweep_slurm.cancel_attempt(arguments.sweep_dir, attempt)
             now = len(finished_runs(arguments.sweep_dir))
             print(
-                f"\ninterrupted: {now} of {total} runs finished and kept in {arguments.sweep_dir};"
-                " run the same command again to resume",
+                f"\ninterrupted: {now} of {total} runs finished and kept in {arguments.sweep_dir}"
+                f";{cancelled} run the same command again to resume",
                 file=sys.stderr,
             )
             return 130
     wall = time.perf_counter() - start
     result = collect(arguments.sweep_dir)
     t_collect = time.perf_counter() - start - wall
-    print(format_report(result, arguments.sweep_dir, wall, len(remaining)))
+    ran = _ran(arguments.sweep_dir, attempt) if remaining else 0
+    print(format_report(result, arguments.sweep_dir, wall, ran))
     print(
         f"  time: planning {t_plan:.1f} s, runs {wall:.1f} s, collecting {t_collect:.1f} s",
         file=sys.stderr,
@@ -444,7 +460,7 @@ def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:
         f"Sweep {sweep_dir.name}: {len(runs)} of {result.expected} runs finished "
         f"({n_ok} ok, {n_failed} failed)"
     ]
-    if ran:
+    if ran or wall > 0:
         lines.append(
             f"  this launch: {ran} runs in {wall:.1f} s ({ran / max(wall, 1e-9):.1f} runs/s)"
         )

@@ -1,8 +1,8 @@
 """submitit's SLURM executor against the stand-in sbatch/srun/sacct of ``tests/slurm_standins``.
 
-The stand-ins (small Python scripts, not SLURM) run every job on this machine, so these tests
-rehearse what Hydra's submitit launcher does on a cluster: write an sbatch script, submit it,
-run ``srun python -m submitit.core._submit`` with the ``SLURM_*`` environment, poll ``sacct``.
+Only for what the real one-node cluster of ``tests/test_slurm_real.py`` cannot show: a job
+spread over several nodes. The stand-ins (small Python scripts, not SLURM) run every task on
+this machine with the ``SLURM_*`` environment a two-node allocation would give.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import cloudpickle
 import pytest
 import submitit
-from submitit.core.utils import FailedJobError
 from submitit.slurm.slurm import SlurmInfoWatcher
 
 STANDINS = Path(__file__).parent / "slurm_standins"
@@ -32,10 +31,6 @@ def _square_with_env(x: int) -> dict:
         "num_tasks": env.num_tasks,
         "hostnames": env.hostnames,
     }
-
-
-def _fail(message: str) -> None:
-    raise ValueError(message)
 
 
 def _final_state(job, timeout_s: float = 10.0) -> str:
@@ -65,35 +60,13 @@ def executor(tmp_path, monkeypatch):
     cloudpickle.unregister_pickle_by_value(module)
 
 
-def test_submit_one_function(executor):
-    job = executor.submit(_square_with_env, 7)
-    assert job.job_id == "1"
-    out = job.result()
-    assert out["value"] == 49
-    assert out["job_id"] == job.job_id
-    assert (out["cluster"], out["global_rank"], out["num_tasks"]) == ("slurm", 0, 1)
-    assert out["hostnames"]  # parsed from SLURM_JOB_NODELIST
+def test_two_nodes_two_tasks_each_see_their_ranks(executor):
+    executor.update_parameters(nodes=2, ntasks_per_node=2)
+    job = executor.submit(_square_with_env, 3)
+    outs = job.results()
+    assert [o["global_rank"] for o in outs] == [0, 1, 2, 3]
+    assert {o["num_tasks"] for o in outs} == {4}
+    assert {o["value"] for o in outs} == {9}
     assert _final_state(job) == "COMPLETED"
     script = job.paths.submission_file.read_text()
-    assert "#SBATCH --job-name=standin-test" in script
-    assert "srun --unbuffered --output" in script
-    assert job.paths.stdout.exists() and job.paths.stderr.exists()
-
-
-def test_map_array_results_in_order(executor):
-    executor.update_parameters(array_parallelism=2)
-    jobs = executor.map_array(_square_with_env, range(5))
-    assert [j.job_id for j in jobs] == [f"1_{i}" for i in range(5)]
-    outs = [j.result() for j in jobs]
-    assert [o["value"] for o in outs] == [0, 1, 4, 9, 16]
-    assert [o["job_id"] for o in outs] == [j.job_id for j in jobs]
-    assert [_final_state(j) for j in jobs] == ["COMPLETED"] * 5
-    assert "#SBATCH --array=0-4%2" in jobs[0].paths.submission_file.read_text()
-
-
-def test_failing_function_raises_and_job_is_failed(executor):
-    job = executor.submit(_fail, "boom in the job")
-    with pytest.raises(FailedJobError, match="boom in the job"):
-        job.result()
-    assert _final_state(job) == "FAILED"
-    assert "ValueError: boom in the job" in job.stderr()
+    assert "#SBATCH --nodes=2" in script and "#SBATCH --ntasks-per-node=2" in script

@@ -23,7 +23,6 @@ import pytest
 
 _BIN = Path(sys.executable).with_name("continuity")
 CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
-STANDINS = Path(__file__).parent / "slurm_standins"
 
 # 3 turnover dates x 2 cut sizes x 2 seeds = 12 runs of the Mexico scenario
 GRID = [
@@ -116,25 +115,6 @@ def test_joblib_two_workers_and_other_chunks_give_identical_tables(reference, tm
     )
     assert done.returncode == 0, done.stderr + done.stdout
     assert "launcher: joblib (2 workers); 12 runs in 3 jobs of up to 5" in done.stderr
-    assert_same(reference, out)
-
-
-def test_slurm_rehearsal_with_standin_sbatch_srun_sacct(reference, tmp_path):
-    out = tmp_path / "slurm"
-    done = sweep(
-        *GRID,
-        "hydra/launcher=slurm",
-        "sweep.chunk_size=4",
-        f"hydra.sweep.dir={out}",
-        cwd=tmp_path,
-        PATH=f"{STANDINS}{os.pathsep}{os.environ['PATH']}",
-        SLURM_STANDIN_DIR=str(tmp_path / "slurm_state"),
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    submissions = list((out / ".submitit").rglob("*_submission.sh"))
-    assert submissions, "nothing went through sbatch"
-    script = submissions[0].read_text()
-    assert "#SBATCH --array=0-2" in script and "srun" in script
     assert_same(reference, out)
 
 
