@@ -281,12 +281,6 @@ def test_cli_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14: the patterns are now relative to T0 and the turnover-caused ones face a "
-    "negative control; the v1 model fails some of them until the model v2 recalibration "
-    "(remove this marker then: strict, so a passing run reports XPASS as a failure)",
-)
 def test_calibrated_mexico_scenario_passes_on_20_seeds(tmp_path):
     out = tmp_path / "v"
     proc = continuity("validate", "seeds=20", "jobs=2", f"out={out}", cwd=tmp_path)
