@@ -150,7 +150,7 @@ def test_sweep_directory_without_tables(tmp_path):
 
 @pytest.mark.slow
 def test_sobol_sweep_report(tmp_path):
-    """A small Sobol' sweep (8 x (6 + 2) points, one seed) gets sensitivity indices."""
+    """A small Sobol' sweep (8 x (9 + 2) points, one seed) gets sensitivity indices."""
     out = tmp_path / "sobol"
     made(
         "sweep",
@@ -165,4 +165,4 @@ def test_sobol_sweep_report(tmp_path):
     assert "heatmap" not in sections(html)
     assert "this sobol design samples continuous values" in html
     table = pd.read_csv(out / "report" / "sensitivity.csv")
-    assert set(table["index"]) == {"S1", "ST"} and len(table) == 12
+    assert set(table["index"]) == {"S1", "ST"} and len(table) == 18

@@ -185,8 +185,8 @@ def test_a_failing_run_is_recorded_and_the_others_finish(reference, tmp_path):
     ("kind", "extra", "n_runs"),
     [
         ("lhs", ["design.samples=6"], 6),
-        ("sobol", ["design.samples=2"], 2 * (6 + 2)),
-        ("morris", ["design.samples=2"], 2 * (6 + 1)),
+        ("sobol", ["design.samples=2"], 2 * (9 + 2)),
+        ("morris", ["design.samples=2"], 2 * (9 + 1)),
     ],
 )
 def test_sampled_designs_run_end_to_end(tmp_path, kind, extra, n_runs):
@@ -300,7 +300,7 @@ def test_run_points_experiments_to_sweep(tmp_path):
     [
         ("turnover_x_cut", [], 48),
         ("tactics", [], 37),
-        ("sensitivity", ["design.samples=16", "sweep.timeseries=false"], 16 * 8),
+        ("sensitivity", ["design.samples=16", "sweep.timeseries=false"], 16 * 11),
     ],
 )
 def test_each_preset_runs_with_one_seed_per_point(tmp_path, experiment, extra, n_runs):
