@@ -75,8 +75,16 @@ def chunk_name(attempt: int, chunk: int) -> str:
     return f"{attempt:03d}-{chunk:04d}"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file (hex), read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_sha256 = sha256
 
 
 def write_chunk(
@@ -85,6 +93,7 @@ def write_chunk(
     rows: list[dict[str, Any]],
     timeseries: Any,
     seconds: float,
+    digest: str | None = None,
 ) -> None:
     """Write one finished chunk: its tables, then its completion marker (all atomic).
 
@@ -94,6 +103,7 @@ def write_chunk(
         rows: One summary row per run.
         timeseries: The runs' long time series (a pyarrow table), or None.
         seconds: Time the chunk took.
+        digest: The sweep's digest, recorded in the marker (a resume checks it).
 
     """
     import pyarrow.parquet as pq
@@ -120,6 +130,7 @@ def write_chunk(
             "runs": [[int(r["run_id"]), r["status"]] for r in rows],
             "files": files,
             "seconds": seconds,
+            "digest": digest,
         }
         text = json.dumps(marker)
         atomic_write(chunks / f"{name}.done", lambda p: Path(p).write_text(text))
@@ -172,19 +183,19 @@ def finished_chunks(
     markers = (
         [chunks / f"{n}.done" for n in sorted(names)]
         if names is not None
-        else sorted(chunks.glob("*.done"))
+        else sorted(chunks.glob("[!.]*.done"))
     )
     for marker in markers:
         try:
             data = json.loads(marker.read_text())
-        except (OSError, ValueError):
-            continue
-        chunk = Chunk(
-            marker.name[: -len(".done")],
-            {int(r): s for r, s in data["runs"]},
-            data["files"],
-            float(data.get("seconds", 0.0)),
-        )
+            chunk = Chunk(
+                marker.name[: -len(".done")],
+                {int(r): str(s) for r, s in data["runs"]},
+                {str(k): str(v) for k, v in data["files"].items()},
+                float(data.get("seconds", 0.0)),
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # a damaged marker: the chunk does not count (a resume redoes it)
         paths = [sweep_dir / "chunks" / f for f in chunk.files]
         if not all(p.exists() for p in paths):
             continue

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.results_store import collect, finished_runs, remove_unfinished
+from experiments.results_store import collect, finished_runs
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
@@ -192,34 +192,18 @@ def lock_directory(sweep_dir: Path) -> int | None:
 def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
     """Write the plan, or check that the directory holds this very sweep; return finished runs.
 
-    On a resume, the files a killed chunk left behind (temporary files, chunk files without a
-    completion marker) are removed; call it only while holding :func:`lock_directory`.
+    On a resume, every finished chunk is verified and the ones that fail are redone, and the
+    files a killed chunk left behind are removed (:mod:`experiments.resume`); call it only while
+    holding :func:`lock_directory`.
     """
-    manifest = sweep_dir / "sweep.json"
-    if manifest.exists():
-        try:
-            old = json.loads(manifest.read_text())
-        except ValueError:
-            old = {}
-        if old.get("digest") != plan.digest:
-            raise InputError(
-                [
-                    f"hydra.sweep.dir: {sweep_dir} holds another sweep (experiment "
-                    f"{old.get('experiment')!r}, overrides {old.get('overrides')}); repeat that "
-                    "command to resume it, or choose another hydra.sweep.dir= (or delete it)"
-                ]
-            )
-        remove_unfinished(sweep_dir)
-        return finished_runs(sweep_dir, plan.settings["retry_failed"])
-    text = json.dumps(plan.to_json(), allow_nan=False)
-    try:
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(manifest, lambda p: Path(p).write_text(text))
-    except OSError as exc:
-        raise InputError(
-            [f"hydra.sweep.dir: cannot create or write {sweep_dir}: {exc.strerror or exc}"]
-        ) from None
-    return {}
+    from experiments.resume import check_manifest, describe_rejected, verify_chunks
+
+    if not check_manifest(sweep_dir, plan.to_json()):
+        return {}
+    rejected = verify_chunks(sweep_dir, plan.digest, len(plan.runs))
+    if rejected:
+        print(describe_rejected(rejected), file=sys.stderr)
+    return finished_runs(sweep_dir, plan.settings["retry_failed"])
 
 
 def chunk_size(plan: Plan, remaining: list[int], workers: int = 1) -> int:
@@ -416,6 +400,7 @@ def _run_locked(
             )
             return 130
     wall = time.perf_counter() - start
+    _restore_manifest(arguments.sweep_dir, plan)
     result = collect(arguments.sweep_dir)
     t_collect = time.perf_counter() - start - wall
     print(format_report(result, arguments.sweep_dir, wall, len(remaining)))
@@ -433,6 +418,14 @@ def _run_locked(
             print(_no_space(arguments.sweep_dir, total), file=sys.stderr)
     failed = result.failed is not None and len(result.failed) > 0
     return 1 if failed or result.missing or code != 0 else 0
+
+
+def _restore_manifest(sweep_dir: Path, plan: Plan) -> None:
+    """Put ``sweep.json`` back if it was deleted or damaged while the jobs ran."""
+    from experiments.resume import restore_manifest
+
+    if restore_manifest(sweep_dir, plan.to_json()):
+        print(f"  {sweep_dir / 'sweep.json'} was deleted or damaged; rewritten", file=sys.stderr)
 
 
 def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:

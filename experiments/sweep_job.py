@@ -146,7 +146,9 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
             progress.write_text(str(i))
             last = time.perf_counter()
     timeseries = long_timeseries(series) if plan["settings"]["timeseries"] else None
-    write_chunk(sweep_dir, name, rows, timeseries, time.perf_counter() - start)
+    write_chunk(
+        sweep_dir, name, rows, timeseries, time.perf_counter() - start, digest=plan["digest"]
+    )
     progress.write_text(str(len(run_ids)))
     return len(run_ids)
 

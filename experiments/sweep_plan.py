@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from experiments.design import Design, parse_design
+from experiments.provenance import provenance
 from sim.errors import ConfigError, InputError
 
 GROUPS = ("scenario", "network", "shocks", "params", "counterfactual", "tactics")
@@ -60,16 +61,27 @@ class Plan:
     bases: list[dict[str, Any]]
     points: list[dict[str, Any]]
     runs: list[list[int]] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def digest(self) -> str:
-        """A hash of what the sweep computes (not of chunking or launcher)."""
+    def config_digest(self) -> str:
+        """A hash of the configs, design and seeds the sweep runs."""
         what = {
             "bases": self.bases,
             "points": [[p["base"], p["values"]] for p in self.points],
             "runs": self.runs,
             "timeseries": self.settings["timeseries"],
         }
+        return hashlib.sha256(_canonical(what).encode()).hexdigest()[:16]
+
+    @property
+    def digest(self) -> str:
+        """A hash of what the sweep computes (not of chunking or launcher).
+
+        It covers the configs and the package version, model code and data files
+        (:mod:`experiments.provenance`).
+        """
+        what = {"configs": self.config_digest, "provenance": self.provenance}
         return hashlib.sha256(_canonical(what).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
@@ -80,6 +92,8 @@ class Plan:
             "experiment": self.experiment,
             "overrides": self.overrides,
             "digest": self.digest,
+            "config_digest": self.config_digest,
+            "provenance": self.provenance,
             "design": design,
             "problem": self.design.problem() if self.design.kind != "grid" else None,
             "settings": self.settings,
@@ -238,6 +252,7 @@ def make_plan(experiment: str, overrides: list[str]) -> Plan:
         for r in range(design.replications)
         for seed in [run_seed(design.seed, p["values"], r, design.paired)]
     ]
+    plan.provenance = provenance(plan.bases)
     return plan
 
 
