@@ -21,11 +21,8 @@ kills or fails chunk number CHUNK at one stage of its work.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.api import atomic_write
+from sim.api import atomic_write, remove_stale_temporaries
 
 ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
 TIMING_COLUMNS = ("elapsed_s",)
@@ -50,24 +47,12 @@ def inject_fault(stage: str, name: str, path: Path | None = None) -> None:
 
     STAGE: ``mid`` (after the chunk's first run), ``runs`` or ``timeseries`` (that file written
     to its temporary name, not yet renamed), ``done`` (the files in place, the marker not yet
-    written). ACTION: ``kill`` (SIGKILL the job's own process: a worker that dies), ``killpg``
-    (SIGKILL the whole process group, i.e. the sweep; only when it leads a session of its own, as
-    the tests start it), ``enospc`` (raise ``OSError(ENOSPC)``: a full disk). CHUNK is the chunk
-    number of any attempt.
+    written). ACTION: see :mod:`sim.faults` (``kill``, ``killpg``, ``enospc``, ``sigint``,
+    ``sigterm``). CHUNK is the chunk number of any attempt.
     """
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
-        return
-    action, _, where = spec.partition("@")
-    at, _, number = where.partition(":")
-    if at != stage or int(number) != int(name.rsplit("-", 1)[1]):
-        return
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action == "killpg" and os.getpgrp() == os.getsid(0):
-        os.killpg(0, signal.SIGKILL)
-    elif action == "enospc":
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path or name))
+    from sim.faults import fault
+
+    fault(stage, int(name.rsplit("-", 1)[1]), path)
 
 
 def chunk_name(attempt: int, chunk: int) -> str:
@@ -290,6 +275,7 @@ def collect(sweep_dir: Path) -> Collected:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    remove_stale_temporaries(sweep_dir, ("runs.", "timeseries.", "network_", "sweep."))
     plan = json.loads((sweep_dir / "sweep.json").read_text())
     expected = len(plan["runs"])
     chunks = finished_chunks(sweep_dir, verify=True)

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.hydra_checks import resolve_dir
 from experiments.results_store import collect, finished_runs
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
+from sim.faults import fault
 
 TARGET_JOB_S = 20.0
 """Aim for this much simulation work per Hydra job (Hydra's own cost is 0.1-1.3 s per job here,
@@ -94,6 +96,11 @@ def parse_args(args: list[str]) -> Arguments:
             experiment = a.split("=", 1)[1]
         elif a.startswith("hydra.sweep.dir="):
             sweep_dir = a.split("=", 1)[1]
+            try:
+                sweep_dir = resolve_dir("hydra.sweep.dir", sweep_dir)
+            except InputError as exc:
+                problems += exc.problems
+                sweep_dir = None
         elif _is_hydra(a):
             hydra_overrides.append(a)
         else:
@@ -128,17 +135,22 @@ def check_launcher(arguments: Arguments) -> tuple[str, int]:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.api import _hydra_message
+    from experiments.hydra_checks import launcher_problems, subdir_problem
+    from sim.api import HYDRA_LOCK, _hydra_message
 
     fixed = [f"sweep_dir={arguments.sweep_dir}", "attempt=0", "chunk=0"]
     try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        with HYDRA_LOCK, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(
                 "sweep_job", overrides=fixed + arguments.hydra_overrides, return_hydra_config=True
             )
     except (HydraException, OmegaConfBaseException, ValueError) as exc:
         raise ConfigError(_hydra_message(exc)) from None
     launcher = cfg.hydra.launcher
+    problems = launcher_problems(launcher, os.cpu_count() or 1)
+    subdir = subdir_problem(str(cfg.hydra.sweep._get_node("subdir")._value()))
+    if problems or subdir:
+        raise ConfigError(problems + ([subdir] if subdir else []))
     workers = 1
     if "n_jobs" in launcher:
         n = int(launcher.n_jobs)
@@ -353,6 +365,7 @@ def run_sweep(args: list[str]) -> int:
     launcher, workers = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
     plan = make_plan(arguments.experiment, arguments.overrides)
+    fault("plan", 0)
     lock = lock_directory(arguments.sweep_dir)
     try:
         return _run_locked(arguments, plan, launcher, workers, t_start)
@@ -391,14 +404,14 @@ def _run_locked(
         )
         try:
             code = launch(arguments, attempt, n_chunks, total - len(remaining), total)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             now = len(finished_runs(arguments.sweep_dir))
             print(
                 f"\ninterrupted: {now} of {total} runs finished and kept in {arguments.sweep_dir};"
                 " run the same command again to resume",
                 file=sys.stderr,
             )
-            return 130
+            return 143 if type(exc).__name__ == "Terminated" else 130
     wall = time.perf_counter() - start
     _restore_manifest(arguments.sweep_dir, plan)
     result = collect(arguments.sweep_dir)
