@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the measurement; print and save the result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=200)
-    parser.add_argument("--settle", type=float, default=12.0, help="seconds to wait at the end")
+    parser.add_argument("--settle", type=float, default=20.0, help="seconds to wait for closed sessions to be discarded")
     opts = parser.parse_args(argv)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"

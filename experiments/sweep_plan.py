@@ -263,7 +263,21 @@ def _add_points(plan: Plan, default: dict[str, Any]) -> None:
     problems: list[str] = []
     if not groups:
         plan.bases.append(default)
+    whole = _integer_keys(default, plan.design.names)
+    if plan.design.kind == "grid":
+        for key in whole:
+            bad = [v for v in plan.design.parameters[key] if not _whole_number(v)]
+            if bad:
+                problems.append(
+                    f"design.parameters.{key}: {bad[0]!r} is not a whole number; {key} takes "
+                    "whole numbers"
+                )
+        if problems:
+            raise ConfigError(problems)
     for i, values in enumerate(plan.design.points()):
+        for key in whole:  # record the value each run uses (an integer key is rounded)
+            if isinstance(values[key], float):
+                values[key] = round(values[key])
         combo = tuple(group_override(k, values[k]) for k in groups)
         if combo not in index:
             if groups:
@@ -280,6 +294,33 @@ def _add_points(plan: Plan, default: dict[str, Any]) -> None:
         )
     if problems:
         raise ConfigError(_dedupe(problems))
+
+
+def _whole_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True  # reported by validation if the key is not a boolean
+    return not isinstance(value, float) or value.is_integer()
+
+
+def _integer_keys(base: dict[str, Any], names: list[str]) -> list[str]:
+    """The design keys the schema types as integers (so design values must be whole)."""
+    import dataclasses
+    import typing
+
+    from sim.config import Config
+    from sim.validation import _optional_inner
+
+    out = []
+    for key in names:
+        if key in GROUPS:
+            continue
+        tp: Any = Config
+        for part in key.split("."):
+            hints = typing.get_type_hints(tp) if dataclasses.is_dataclass(tp) else {}
+            tp = hints.get(part)
+        if tp is not None and _optional_inner(tp)[1] is int:
+            out.append(key)
+    return out
 
 
 def _validate_points(plan: Plan) -> None:
