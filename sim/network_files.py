@@ -340,7 +340,7 @@ def _check_whole(path: Path, nodes: list[dict], rejected: int, problems: _Proble
         )
 
 
-_COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_ .-]{0,39}$")
+_COLUMN_NAME = re.compile(r"^[^\W\d][\w .-]{0,39}$")
 
 
 def _shown_header(header: list[str]) -> str:
@@ -372,6 +372,14 @@ def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], li
         problems.add(path, "no header line; expected a CSV header")
         return None
     header = [field.strip().lower() for field in rows[0][1]]
+    if not (0 < len(header) <= 30 and all(_COLUMN_NAME.match(c) for c in header if c)):
+        problems.add(
+            path,
+            f"line {rows[0][0]}: not a CSV header ({_shown_header(header)}); the first line "
+            "names the columns (required: id,type for nodes, source,target for edges)",
+            always=True,
+        )
+        return None
     duplicates = sorted({c for c in header if header.count(c) > 1 and c})
     if duplicates:
         problems.add(path, f"line {rows[0][0]}: duplicate column(s) {', '.join(duplicates)}")

@@ -97,7 +97,9 @@ RUN_CASES = [
     ),
     case("seed-negative", ["seed=-1"], ["seed", "-1", "[0, 9.22e+18]"]),
     # negative budgets and resources
-    case("negative-budget", ["params.federal.base_budget=-5"], ["base_budget", "-5", "[0, 1000000]"]),
+    case(
+        "negative-budget", ["params.federal.base_budget=-5"], ["base_budget", "-5", "[0, 1000000]"]
+    ),
     case("negative-office-budget", ["params.states.office_budget=-1"], ["office_budget", "-1"]),
     case("negative-pool", ["network.organizations_pool=-1"], ["organizations_pool", "-1", "[0"]),
     case(
