@@ -39,8 +39,6 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-
-
 def open_close(url: str) -> None:
     """Open one session as a browser would (websocket, document pulled), then close it."""
     import panel  # noqa: F401 - registers Panel's Bokeh models, which the document uses
@@ -54,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the measurement; print and save the result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=200)
-    parser.add_argument("--settle", type=float, default=20.0, help="seconds to wait for closed sessions to be discarded")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=20.0,
+        help="seconds to wait for closed sessions to be discarded",
+    )
     opts = parser.parse_args(argv)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
