@@ -399,6 +399,12 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
     overrides, seed = _check_call(overrides, seed)
     data, problems = compose_collect(overrides)
     if seed is not None:
+        given = data.get("seed")
+        if isinstance(given, bool) or not isinstance(given, int) or given < 0:
+            problems.append(  # the argument wins, but a bad override is not silently dropped
+                f"seed: the override seed={given!r} is not a whole number >= 0 (the seed "
+                f"argument {seed} would replace it); fix or drop the override"
+            )
         data["seed"] = seed
     try:
         cfg = validate(data)
@@ -562,11 +568,6 @@ def _check_call(overrides: Any, seed: Any) -> tuple[list[str], int | None]:
             problems.append(f"seed: expected a whole number >= 0, got {seed!r}")
         else:
             seed = int(seed)  # numpy integers too
-            given = [o for o in overrides if isinstance(o, str) and _override_key(o) == "seed"]
-            if given:
-                problems.append(
-                    f"seed: given twice (seed={seed} and the override {given[0]!r}); give it once"
-                )
     if problems:
         raise ConfigError(problems)
     return list(overrides), seed
@@ -580,8 +581,8 @@ def simulate(overrides: list[str] | str | None = None, seed: int | None = None) 
     Args:
         overrides: Hydra-style overrides, e.g. ``["shocks.funding_cut.size=0.8"]`` (a single
             string is one override).
-        seed: The RNG seed (any integer type, numpy's included); not together with a
-            ``seed=`` override.
+        seed: The RNG seed (any integer type, numpy's included); it replaces a ``seed=``
+            override (which must still be a valid seed).
 
     Returns:
         The :class:`Result`.

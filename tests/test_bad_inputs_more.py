@@ -397,7 +397,7 @@ API_CASES = [
     case(
         "bad-override-with-seed",
         {"overrides": ["seed=abc"], "seed": 3},
-        ["seed", "given twice", "seed=abc"],
+        ["seed", "seed='abc'", "whole number", "fix or drop"],
     ),
     case("seed-negative", {"seed": -1}, ["seed", "-1", "[0, 9.22e+18]"]),
     case("string-override-bad", {"overrides": "seed=abc"}, ["seed", "abc", "whole number"]),
