@@ -7,6 +7,7 @@ and moved into place at the end, so an interrupted report never leaves a half-wr
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -17,6 +18,8 @@ from pathlib import Path
 from analysis.report_html import render_html
 from analysis.report_sections import BUILDERS, TITLES, Options, Section, Skip
 from analysis.results import Results, load_results
+from sim.api import remove_stale_temporaries
+from sim.faults import fault
 
 
 @dataclass
@@ -50,7 +53,8 @@ def build_report(
     options = options or Options()
     results = load_results(directory)
     final = results.directory / "report"
-    tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=results.directory))
+    remove_stale_temporaries(results.directory, prefixes=("report-",))
+    tmp = Path(tempfile.mkdtemp(prefix=f".report-{os.getpid()}-", dir=results.directory))
     try:
         sections, skipped = _build_sections(results, tmp, options, progress or (lambda s: None))
         html = render_html(results, sections, skipped, options)
@@ -70,6 +74,7 @@ def _build_sections(
         start = time.perf_counter()
         try:
             sections.append(build(results, out, options))
+            fault("report")
             progress(f"  {TITLES[key]:<40} done ({time.perf_counter() - start:.1f} s)")
         except Skip as why:
             skipped.append((TITLES[key], str(why)))
@@ -81,7 +86,7 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` (the old report is removed only once the new one is ready)."""
     old = None
     if final.exists():
-        old = final.with_name(f".report-old-{time.time_ns()}")
+        old = final.with_name(f".report-old-{os.getpid()}-{time.time_ns()}")
         final.rename(old)
     tmp.rename(final)
     if old is not None:

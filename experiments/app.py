@@ -67,8 +67,10 @@ def main(args: list[str] | None = None) -> int:
             start=False,
             title="Continuity",
             websocket_origin=[f"{opts.host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"],
-            check_unused_sessions=2000,
-            unused_session_lifetime=5000,
+            # Bokeh's names (Panel passes them on): a closed tab's session, its model and
+            # charts are discarded about 5-7 s after it closed (the defaults are 15-32 s)
+            check_unused_sessions_milliseconds=2000,
+            unused_session_lifetime_milliseconds=5000,
         )
         server.start()
     except OSError as exc:

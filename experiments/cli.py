@@ -42,12 +42,25 @@ def _fail(command: str, problems: list[str]) -> int:
     return 2
 
 
+def _resolved_run_dir(args: list[str]) -> list[str]:
+    """``hydra.run.dir=...`` with its ``${now:...}`` / ``${oc.env:...}`` resolved once, here."""
+    out = []
+    for a in args:
+        if a.lstrip("+").startswith("hydra.run.dir=") and "${" in a:
+            from experiments.hydra_checks import resolve_dir
+
+            key, value = a.split("=", 1)
+            a = f"{key}={resolve_dir('hydra.run.dir', value)}"
+        out.append(a)
+    return out
+
+
 def _run_dir_problem(args: list[str]) -> str | None:
     """Why ``hydra.run.dir=DIR`` cannot be created, if it cannot (it is created here if not)."""
     from pathlib import Path
 
     values = [a.split("=", 1)[1] for a in args if a.lstrip("+").startswith("hydra.run.dir=")]
-    if not values or "${" in values[-1]:
+    if not values:
         return None
     value = values[-1]
     if not value.strip():
@@ -63,6 +76,20 @@ def _run_dir_problem(args: list[str]) -> str | None:
 def run_command(args: list[str]) -> int:
     """``continuity run``: validate everything first, then hand over to Hydra."""
     hydra_flags = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--resolve"}
+    if "--resolve" in args and not {"--cfg", "-c", "--help", "-h"}.intersection(args):
+        return _fail(
+            "run",
+            [
+                "--resolve: only shows a resolved config with --cfg (e.g. continuity run --cfg job "
+                "--resolve seed=3); drop it to run"
+            ],
+        )
+    try:
+        args = _resolved_run_dir(args)
+    except Exception as exc:  # an InputError (imported lazily to keep --help fast)
+        if not hasattr(exc, "problems"):
+            raise
+        return _fail("run", exc.problems)
     if not hydra_flags.intersection(args):
         from sim.api import load_config  # imported here: --help needs neither it nor numpy
         from sim.errors import InputError
@@ -174,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return COMMANDS[command](rest)
+    from experiments.interrupts import guarded
+
+    return guarded(command, COMMANDS[command], rest)
 
 
 if __name__ == "__main__":  # pragma: no cover

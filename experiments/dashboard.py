@@ -8,7 +8,9 @@ band and the network layouts are computed once per process and shared.
 from __future__ import annotations
 
 import functools
+import html
 import time
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +70,9 @@ PRESETS = {
 }
 """Scenario presets: changes from :data:`DEFAULTS` (the counterfactuals of conf/counterfactual)."""
 
+LIVE: weakref.WeakSet[Dashboard] = weakref.WeakSet()
+"""The dashboards still in memory (one per open session; tests check closed ones go)."""
+
 TURNOVER_CHOICES = ["2018-06", "2018-12", "2019-06", "2019-12", "2020-12", "2022-12", "2024-10"]
 
 
@@ -89,7 +94,31 @@ def baseline_band() -> dict[str, np.ndarray]:
     values = np.vstack([r["momentum"].to_numpy() for r in runs])
     months = [parse_month(d) for d in runs[0]["date"]]
     lo, med, hi = np.percentile(values, [5, 50, 95], axis=0)
-    return {"x": np.array([month_ms(m) for m in months]), "lo": lo, "median": med, "hi": hi}
+    band = {"x": np.array([month_ms(m) for m in months]), "lo": lo, "median": med, "hi": hi}
+    return _frozen(band)
+
+
+def _frozen(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Make cached arrays read-only.
+
+    A session that tried to change one in place would fail loudly instead of changing what
+    every later session sees.
+    """
+    for a in arrays.values():
+        a.flags.writeable = False
+    return arrays
+
+
+def private(data: dict[str, Any]) -> dict[str, Any]:
+    """A session's own copy of a data source's columns (arrays and lists copied).
+
+    Bokeh applies a browser's ``patch`` of a data source in place, so a source must never hold
+    an array shared with another session or with a process-wide cache.
+    """
+    return {
+        k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else list(v))
+        for k, v in data.items()
+    }
 
 
 @functools.lru_cache(maxsize=8)
@@ -98,7 +127,9 @@ def _layout(ids: tuple[str, ...], src: bytes, dst: bytes) -> np.ndarray:
 
     nodes = pd.DataFrame({"node": np.arange(len(ids)), "type": "organization"})
     edges = pd.DataFrame({"source": np.frombuffer(src, int), "target": np.frombuffer(dst, int)})
-    return network_layout(nodes, edges, seed=0)
+    pos = network_layout(nodes, edges, seed=0)
+    pos.flags.writeable = False
+    return pos
 
 
 def network_data(model: ContinuityModel) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -112,8 +143,8 @@ def network_data(model: ContinuityModel) -> tuple[dict[str, Any], dict[str, Any]
     types = table["type"].tolist()
     big = {"administration", "senate", "dpa", "coalition"}
     nodes = {
-        "x": pos[:, 0],
-        "y": pos[:, 1],
+        "x": pos[:, 0].copy(),
+        "y": pos[:, 1].copy(),
         "name": table["name"].tolist(),
         "type": [ACTOR_LABELS.get(t, t) for t in types],
         "size": [14 if t in big else 7 for t in types],
@@ -180,6 +211,20 @@ class Controls:
         """The current values, keyed as :data:`DEFAULTS`."""
         return {k: getattr(self, k).value for k in DEFAULTS}
 
+    def invalid(self) -> dict[str, str]:
+        """Control key → why its value is not allowed, for every control a browser set badly.
+
+        The browser enforces nothing the server can rely on: a visitor can send any value for
+        any widget (from the console), so every value is checked against what the widget offers
+        before it reaches a config override.
+        """
+        out = {}
+        for key, value in self.values().items():
+            why = _control_problem(getattr(self, key), value)
+            if why:
+                out[key] = why
+        return out
+
     def set(self, values: dict[str, Any]) -> None:
         """Set every control (the caller mutes the change watchers)."""
         for k, v in values.items():
@@ -201,6 +246,29 @@ class Controls:
         return out
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _control_problem(widget: Any, value: Any) -> str | None:
+    """Why ``value`` is not one the widget offers (None if it is)."""
+    if isinstance(widget, pn.widgets.Checkbox):
+        return None if isinstance(value, bool) else "expected true or false"
+    if isinstance(widget, pn.widgets.Select):
+        return None if value in list(widget.options) else "not one of the choices"
+    if isinstance(widget, pn.widgets.CheckBoxGroup):
+        allowed = set(widget.options.values())
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+        return None if ok and len(set(value)) == len(value) else "not a set of the tactics offered"
+    if isinstance(widget, pn.widgets.IntSlider | pn.widgets.FloatSlider):
+        if not _is_number(value) or not widget.start <= value <= widget.end:
+            return f"expected a number from {widget.start} to {widget.end}"
+        if isinstance(widget, pn.widgets.IntSlider) and value != int(value):
+            return "expected a whole number"
+        return None
+    return "unknown control"  # pragma: no cover - every control is listed above
+
+
 def _html(key: str, value: str, label: str) -> str:
     return (
         f'<div class="counter"><div style="font-size:0.8em;color:#555">{label}</div>'
@@ -214,6 +282,7 @@ class Dashboard:
     def __init__(self) -> None:
         """Build the controls, charts and a model from the default controls."""
         self.controls = Controls()
+        self._valid = self.controls.values()
         self.model: ContinuityModel | None = None
         self.streamed = 0
         self.log: list[str] = []
@@ -222,6 +291,29 @@ class Dashboard:
         self._build_charts()
         self._build_widgets()
         self.reset()
+        LIVE.add(self)
+        if pn.state.curdoc is not None:
+            pn.state.curdoc.on_session_destroyed(self._on_session_destroyed)
+
+    def _on_session_destroyed(self, _context: Any) -> None:
+        """Stop the session's callback and drop its model, so nothing of it stays in memory."""
+        self.close()
+
+    def close(self) -> None:
+        """Stop the periodic callback and release the model and chart data."""
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            callback.stop()
+        self.model = None
+        self.before = None
+        self.log = []
+        for source in (
+            self.momentum_source,
+            self.contribution_source,
+            self.node_source,
+            self.edge_source,
+        ):
+            source.data = {k: [] for k in source.data}
 
     # ------------------------------------------------------------------ charts
     def _build_charts(self) -> None:
@@ -239,7 +331,7 @@ class Dashboard:
             "x",
             "lo",
             "hi",
-            source=ColumnDataSource(band),
+            source=ColumnDataSource(private(band), name="band_source"),
             color="#cccccc",
             alpha=0.6,
             legend_label="Baseline 5–95 %",
@@ -247,7 +339,7 @@ class Dashboard:
         fig.line(
             "x",
             "median",
-            source=ColumnDataSource(band),
+            source=ColumnDataSource(private(band), name="median_source"),
             color="#999999",
             line_dash="dashed",
             legend_label="Baseline median",
@@ -513,7 +605,7 @@ class Dashboard:
         with the Play toggle: Panel defers a start requested inside an event handler to the next
         tick, so a quick Play-Pause could stop nothing and then start playing.
         """
-        if not self.play_button.value:
+        if not self.play_button.value or self.model is None:
             return
         self._play_steps += 1
         self.advance(1)
@@ -523,8 +615,33 @@ class Dashboard:
             self._play_steps, self._play_start = 0, time.perf_counter()
 
     def _on_control(self, _event: Any) -> None:
-        if not self._muted:
-            self.reset()
+        if self._muted:
+            return
+        bad = self.invalid_controls()
+        if bad:
+            return
+        self.reset()
+
+    def invalid_controls(self) -> dict[str, str]:
+        """Put back the last valid value of every control set to a value it does not offer.
+
+        Returns:
+            Control key → why its value was refused (shown in the story pane).
+        """
+        bad = self.controls.invalid()
+        if not bad:
+            self._valid = self.controls.values()
+            return bad
+        self._muted = True
+        try:
+            self.controls.set({k: self._valid[k] for k in bad})
+        finally:
+            self._muted = False
+        self.story.object = "<b>Ignored a value no control offers:</b><br>" + "<br>".join(
+            f"{html.escape(getattr(self.controls, k).name)}: {html.escape(why)}"
+            for k, why in bad.items()
+        )
+        return bad
 
     def _on_preset(self, name: str, _event: Any) -> None:
         self._muted = True

@@ -168,6 +168,49 @@ def _check_values(kind: str, key: str, values: Any, problems: list[str]) -> list
     return [float(low), float(high)]
 
 
+MAX_RUNS = 1_000_000
+"""At most this many runs per sweep (its plan, sweep.json, takes about 100 bytes per run)."""
+MAX_SEED = 2**63 - 1
+PLAN_BYTES_PER_RUN = 100
+
+
+def n_points(kind: str, parameters: dict[str, list[Any]], samples: int, second_order: bool) -> int:
+    """The number of design points, computed without generating them."""
+    d = len(parameters)
+    if kind == "grid":
+        return math.prod(len(v) for v in parameters.values())
+    if kind == "lhs":
+        return samples
+    if kind == "sobol":
+        return samples * (2 * d + 2 if second_order else d + 2)
+    return samples * (d + 1)  # morris
+
+
+def _check_size(
+    kind: str,
+    parameters: dict[str, list[Any]],
+    samples: int,
+    replications: int,
+    second_order: bool,
+    problems: list[str],
+) -> None:
+    """The sweep must fit: at most :data:`MAX_RUNS` runs, checked before any point is made."""
+    points = n_points(kind, parameters, samples, second_order)
+    runs = points * replications
+    if runs <= MAX_RUNS:
+        return
+    from sim.bounds import human_bytes
+
+    key = "design.replications" if points <= MAX_RUNS else "design.samples"
+    if kind == "grid" and points > MAX_RUNS:
+        key = "design.parameters"
+    problems.append(
+        f"{key}: {points:,} points x {replications:,} replications = {runs:,} runs; at most "
+        f"{MAX_RUNS:,} runs per sweep (its plan alone would need about "
+        f"{human_bytes(runs * PLAN_BYTES_PER_RUN)}); split it into several sweeps"
+    )
+
+
 def parse_design(node: Any) -> Design:
     """Validate the ``design`` node of a composed sweep config.
 
@@ -195,6 +238,8 @@ def parse_design(node: Any) -> Design:
         problems.append("design.parameters.seed: seeds are set by the sweep (design.seed)")
     replications = _int_at_least(node, "replications", 1, problems)
     seed = _int_at_least(node, "seed", 0, problems)
+    if seed > MAX_SEED:
+        problems.append(f"design.seed: {seed} is too large; at most {MAX_SEED} (2**63 - 1)")
     samples = node.get("samples", 1)
     if kind != "grid":
         samples = _int_at_least(node, "samples", 1, problems)
@@ -210,9 +255,18 @@ def parse_design(node: Any) -> Design:
             problems.append(f"design.{key}: {value!r} is not allowed; expected true or false")
         flags[key] = bool(value)
     levels = node.get("levels", 4)
-    if not isinstance(levels, int) or isinstance(levels, bool) or levels < 2 or levels % 2:
-        problems.append(f"design.levels: {levels!r} is not allowed; expected an even integer >= 2")
+    if (
+        not isinstance(levels, int)
+        or isinstance(levels, bool)
+        or not 2 <= levels <= 1000
+        or levels % 2
+    ):
+        problems.append(
+            f"design.levels: {levels!r} is not allowed; expected an even integer from 2 to 1000"
+        )
         levels = 4
+    if not problems:
+        _check_size(kind, parameters, samples, replications, flags["second_order"], problems)
     if problems:
         raise ConfigError(problems)
     return Design(

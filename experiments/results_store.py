@@ -21,11 +21,8 @@ kills or fails chunk number CHUNK at one stage of its work.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.api import atomic_write
+from sim.api import atomic_write, remove_stale_temporaries
 
 ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
 TIMING_COLUMNS = ("elapsed_s",)
@@ -50,24 +47,12 @@ def inject_fault(stage: str, name: str, path: Path | None = None) -> None:
 
     STAGE: ``mid`` (after the chunk's first run), ``runs`` or ``timeseries`` (that file written
     to its temporary name, not yet renamed), ``done`` (the files in place, the marker not yet
-    written). ACTION: ``kill`` (SIGKILL the job's own process: a worker that dies), ``killpg``
-    (SIGKILL the whole process group, i.e. the sweep; only when it leads a session of its own, as
-    the tests start it), ``enospc`` (raise ``OSError(ENOSPC)``: a full disk). CHUNK is the chunk
-    number of any attempt.
+    written). ACTION: see :mod:`sim.faults` (``kill``, ``killpg``, ``enospc``, ``sigint``,
+    ``sigterm``). CHUNK is the chunk number of any attempt.
     """
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
-        return
-    action, _, where = spec.partition("@")
-    at, _, number = where.partition(":")
-    if at != stage or int(number) != int(name.rsplit("-", 1)[1]):
-        return
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action == "killpg" and os.getpgrp() == os.getsid(0):
-        os.killpg(0, signal.SIGKILL)
-    elif action == "enospc":
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path or name))
+    from sim.faults import fault
+
+    fault(stage, int(name.rsplit("-", 1)[1]), path)
 
 
 def chunk_name(attempt: int, chunk: int) -> str:
@@ -75,8 +60,16 @@ def chunk_name(attempt: int, chunk: int) -> str:
     return f"{attempt:03d}-{chunk:04d}"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file (hex), read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_sha256 = sha256
 
 
 def write_chunk(
@@ -85,6 +78,7 @@ def write_chunk(
     rows: list[dict[str, Any]],
     timeseries: Any,
     seconds: float,
+    digest: str | None = None,
 ) -> None:
     """Write one finished chunk: its tables, then its completion marker (all atomic).
 
@@ -94,6 +88,7 @@ def write_chunk(
         rows: One summary row per run.
         timeseries: The runs' long time series (a pyarrow table), or None.
         seconds: Time the chunk took.
+        digest: The sweep's digest, recorded in the marker (a resume checks it).
 
     """
     import pyarrow.parquet as pq
@@ -120,6 +115,7 @@ def write_chunk(
             "runs": [[int(r["run_id"]), r["status"]] for r in rows],
             "files": files,
             "seconds": seconds,
+            "digest": digest,
         }
         text = json.dumps(marker)
         atomic_write(chunks / f"{name}.done", lambda p: Path(p).write_text(text))
@@ -172,19 +168,19 @@ def finished_chunks(
     markers = (
         [chunks / f"{n}.done" for n in sorted(names)]
         if names is not None
-        else sorted(chunks.glob("*.done"))
+        else sorted(chunks.glob("[!.]*.done"))
     )
     for marker in markers:
         try:
             data = json.loads(marker.read_text())
-        except (OSError, ValueError):
-            continue
-        chunk = Chunk(
-            marker.name[: -len(".done")],
-            {int(r): s for r, s in data["runs"]},
-            data["files"],
-            float(data.get("seconds", 0.0)),
-        )
+            chunk = Chunk(
+                marker.name[: -len(".done")],
+                {int(r): str(s) for r, s in data["runs"]},
+                {str(k): str(v) for k, v in data["files"].items()},
+                float(data.get("seconds", 0.0)),
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # a damaged marker: the chunk does not count (a resume redoes it)
         paths = [sweep_dir / "chunks" / f for f in chunk.files]
         if not all(p.exists() for p in paths):
             continue
@@ -279,6 +275,7 @@ def collect(sweep_dir: Path) -> Collected:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    remove_stale_temporaries(sweep_dir, ("runs.", "timeseries.", "network_", "sweep."))
     plan = json.loads((sweep_dir / "sweep.json").read_text())
     expected = len(plan["runs"])
     chunks = finished_chunks(sweep_dir, verify=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
@@ -15,6 +17,7 @@ def main(cfg: DictConfig) -> None:
     from experiments.summary_text import format_summary
     from sim.api import run
     from sim.config import validate
+    from sim.errors import NumericalError
 
     data = OmegaConf.to_container(cfg, resolve=True)
     config = validate(data)
@@ -23,6 +26,15 @@ def main(cfg: DictConfig) -> None:
         f"continuity run: scenario {sc.name}, seed {config.seed}, {sc.start}..{sc.end} ...",
         flush=True,
     )
-    result = run(config)
-    files = result.write(HydraConfig.get().runtime.output_dir)
+    try:
+        result = run(config)
+        files = result.write(HydraConfig.get().runtime.output_dir)
+    except (OSError, NumericalError) as exc:  # Hydra would print a traceback for these
+        from experiments.interrupts import describe
+
+        described = describe("run", exc)
+        if described is None:
+            raise
+        print(described[0], file=sys.stderr)
+        raise SystemExit(described[1]) from None
     print(format_summary(result, files))

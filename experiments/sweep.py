@@ -30,10 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from experiments import sweep_slurm
-from experiments.results_store import collect, finished_chunks, finished_runs, remove_unfinished
+from experiments.hydra_checks import resolve_dir
+from experiments.results_store import collect, finished_chunks, finished_runs
 from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
+from sim.faults import fault
 
 TARGET_JOB_S = 20.0
 """Aim for this much simulation work per Hydra job (Hydra's own cost is 0.1-1.3 s per job here,
@@ -97,6 +99,11 @@ def parse_args(args: list[str]) -> Arguments:
             experiment = a.split("=", 1)[1]
         elif a.startswith("hydra.sweep.dir="):
             sweep_dir = a.split("=", 1)[1]
+            try:
+                sweep_dir = resolve_dir("hydra.sweep.dir", sweep_dir)
+            except InputError as exc:
+                problems += exc.problems
+                sweep_dir = None
         elif _is_hydra(a):
             hydra_overrides.append(a)
         else:
@@ -131,17 +138,22 @@ def check_launcher(arguments: Arguments) -> tuple[str, int]:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.api import _hydra_message
+    from experiments.hydra_checks import launcher_problems, subdir_problem
+    from sim.api import HYDRA_LOCK, _hydra_message
 
     fixed = [f"sweep_dir={arguments.sweep_dir}", "attempt=0", "chunk=0"]
     try:
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        with HYDRA_LOCK, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             cfg = compose(
                 "sweep_job", overrides=fixed + arguments.hydra_overrides, return_hydra_config=True
             )
     except (HydraException, OmegaConfBaseException, ValueError) as exc:
         raise ConfigError(_hydra_message(exc)) from None
     launcher = cfg.hydra.launcher
+    problems = launcher_problems(launcher, os.cpu_count() or 1)
+    subdir = subdir_problem(str(cfg.hydra.sweep._get_node("subdir")._value()))
+    if problems or subdir:
+        raise ConfigError(problems + ([subdir] if subdir else []))
     workers = 1
     if "n_jobs" in launcher:
         n = int(launcher.n_jobs)
@@ -195,34 +207,18 @@ def lock_directory(sweep_dir: Path) -> int | None:
 def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
     """Write the plan, or check that the directory holds this very sweep; return finished runs.
 
-    On a resume, the files a killed chunk left behind (temporary files, chunk files without a
-    completion marker) are removed; call it only while holding :func:`lock_directory`.
+    On a resume, every finished chunk is verified and the ones that fail are redone, and the
+    files a killed chunk left behind are removed (:mod:`experiments.resume`); call it only while
+    holding :func:`lock_directory`.
     """
-    manifest = sweep_dir / "sweep.json"
-    if manifest.exists():
-        try:
-            old = json.loads(manifest.read_text())
-        except ValueError:
-            old = {}
-        if old.get("digest") != plan.digest:
-            raise InputError(
-                [
-                    f"hydra.sweep.dir: {sweep_dir} holds another sweep (experiment "
-                    f"{old.get('experiment')!r}, overrides {old.get('overrides')}); repeat that "
-                    "command to resume it, or choose another hydra.sweep.dir= (or delete it)"
-                ]
-            )
-        remove_unfinished(sweep_dir)
-        return finished_runs(sweep_dir, plan.settings["retry_failed"])
-    text = json.dumps(plan.to_json(), allow_nan=False)
-    try:
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(manifest, lambda p: Path(p).write_text(text))
-    except OSError as exc:
-        raise InputError(
-            [f"hydra.sweep.dir: cannot create or write {sweep_dir}: {exc.strerror or exc}"]
-        ) from None
-    return {}
+    from experiments.resume import check_manifest, describe_rejected, verify_chunks
+
+    if not check_manifest(sweep_dir, plan.to_json()):
+        return {}
+    rejected = verify_chunks(sweep_dir, plan.digest, len(plan.runs))
+    if rejected:
+        print(describe_rejected(rejected), file=sys.stderr)
+    return finished_runs(sweep_dir, plan.settings["retry_failed"])
 
 
 def chunk_size(plan: Plan, remaining: list[int], workers: int = 1) -> int:
@@ -373,6 +369,7 @@ def run_sweep(args: list[str]) -> int:
     launcher, workers = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
     plan = make_plan(arguments.experiment, arguments.overrides)
+    fault("plan", 0)
     lock = lock_directory(arguments.sweep_dir)
     try:
         return _run_locked(arguments, plan, launcher, workers, t_start)
@@ -421,7 +418,7 @@ def _run_locked(
             # the launcher alone was interrupted (SIGINT, SIGTERM): the same as Ctrl-C here
             if code in (130, -signal.SIGINT, -signal.SIGTERM):
                 raise KeyboardInterrupt
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             cancelled = sweep_slurm.cancel_attempt(arguments.sweep_dir, attempt)
             now = len(finished_runs(arguments.sweep_dir))
             print(
@@ -429,8 +426,9 @@ def _run_locked(
                 f";{cancelled} run the same command again to resume",
                 file=sys.stderr,
             )
-            return 130
+            return 143 if type(exc).__name__ == "Terminated" else 130
     wall = time.perf_counter() - start
+    _restore_manifest(arguments.sweep_dir, plan)
     result = collect(arguments.sweep_dir)
     t_collect = time.perf_counter() - start - wall
     ran = _ran(arguments.sweep_dir, attempt) if remaining else 0
@@ -449,6 +447,14 @@ def _run_locked(
             print(_no_space(arguments.sweep_dir, total), file=sys.stderr)
     failed = result.failed is not None and len(result.failed) > 0
     return 1 if failed or result.missing or code != 0 else 0
+
+
+def _restore_manifest(sweep_dir: Path, plan: Plan) -> None:
+    """Put ``sweep.json`` back if it was deleted or damaged while the jobs ran."""
+    from experiments.resume import restore_manifest
+
+    if restore_manifest(sweep_dir, plan.to_json()):
+        print(f"  {sweep_dir / 'sweep.json'} was deleted or damaged; rewritten", file=sys.stderr)
 
 
 def format_report(result: Any, sweep_dir: Path, wall: float, ran: int) -> str:

@@ -33,6 +33,9 @@ from experiments.results_store import chunk_name, inject_fault, is_finished, wri
 from sim.api import CONF_DIR
 
 FAIL_ENV = "CONTINUITY_FAIL_RUNS"
+NAN_ENV = "CONTINUITY_NAN_RUNS"
+"""Test hook: these run ids get a NaN in their monthly table after the run (as a model whose
+arithmetic overflowed would), to check that a non-finite result is recorded as a failure."""
 PROGRESS_EVERY_S = 0.25
 
 
@@ -46,8 +49,8 @@ def load_json(path: Path) -> dict[str, Any]:
     return _load(str(path), path.stat().st_mtime)
 
 
-def _injected_failures() -> set[int]:
-    text = os.environ.get(FAIL_ENV, "")
+def _injected_failures(env: str = FAIL_ENV) -> set[int]:
+    text = os.environ.get(env, "")
     return {int(x) for x in text.split(",") if x.strip()}
 
 
@@ -94,8 +97,9 @@ def run_one(
     Run :data:`NETWORK_RUN` writes its network tables into ``network_dir`` if one is given.
     """
     from experiments.run_tables import summary_row
+    from sim.api import nonfinite, write_network_tables
     from sim.api import run as run_model
-    from sim.api import write_network_tables
+    from sim.errors import NumericalError
 
     run_id, point_id, _, seed = run
     row = _make_row(plan, run)
@@ -106,6 +110,11 @@ def run_one(
         cfg = replace(point_config(plan, point_id), seed=seed)
         keep = network_dir is not None and run_id == NETWORK_RUN
         result = run_model(cfg, keep_model=keep)
+        if run_id in _injected_failures(NAN_ENV):
+            result.timeseries.loc[result.timeseries.index[5], "momentum"] = float("nan")
+        problem = nonfinite(result.timeseries, result.summary)
+        if problem:
+            raise NumericalError(problem)
         if keep:
             write_network_tables(*result.network_tables(), network_dir)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never fatal
@@ -146,7 +155,9 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
             progress.write_text(str(i))
             last = time.perf_counter()
     timeseries = long_timeseries(series) if plan["settings"]["timeseries"] else None
-    write_chunk(sweep_dir, name, rows, timeseries, time.perf_counter() - start)
+    write_chunk(
+        sweep_dir, name, rows, timeseries, time.perf_counter() - start, digest=plan["digest"]
+    )
     progress.write_text(str(len(run_ids)))
     return len(run_ids)
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from experiments.design import Design, parse_design
+from experiments.provenance import provenance
 from sim.errors import ConfigError, InputError
 
 GROUPS = ("scenario", "network", "shocks", "params", "counterfactual", "tactics")
@@ -60,16 +61,27 @@ class Plan:
     bases: list[dict[str, Any]]
     points: list[dict[str, Any]]
     runs: list[list[int]] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def digest(self) -> str:
-        """A hash of what the sweep computes (not of chunking or launcher)."""
+    def config_digest(self) -> str:
+        """A hash of the configs, design and seeds the sweep runs."""
         what = {
             "bases": self.bases,
             "points": [[p["base"], p["values"]] for p in self.points],
             "runs": self.runs,
             "timeseries": self.settings["timeseries"],
         }
+        return hashlib.sha256(_canonical(what).encode()).hexdigest()[:16]
+
+    @property
+    def digest(self) -> str:
+        """A hash of what the sweep computes (not of chunking or launcher).
+
+        It covers the configs and the package version, model code and data files
+        (:mod:`experiments.provenance`).
+        """
+        what = {"configs": self.config_digest, "provenance": self.provenance}
         return hashlib.sha256(_canonical(what).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
@@ -80,6 +92,8 @@ class Plan:
             "experiment": self.experiment,
             "overrides": self.overrides,
             "digest": self.digest,
+            "config_digest": self.config_digest,
+            "provenance": self.provenance,
             "design": design,
             "problem": self.design.problem() if self.design.kind != "grid" else None,
             "settings": self.settings,
@@ -238,6 +252,7 @@ def make_plan(experiment: str, overrides: list[str]) -> Plan:
         for r in range(design.replications)
         for seed in [run_seed(design.seed, p["values"], r, design.paired)]
     ]
+    plan.provenance = provenance(plan.bases)
     return plan
 
 
@@ -248,7 +263,21 @@ def _add_points(plan: Plan, default: dict[str, Any]) -> None:
     problems: list[str] = []
     if not groups:
         plan.bases.append(default)
+    whole = _integer_keys(default, plan.design.names)
+    if plan.design.kind == "grid":
+        for key in whole:
+            bad = [v for v in plan.design.parameters[key] if not _whole_number(v)]
+            if bad:
+                problems.append(
+                    f"design.parameters.{key}: {bad[0]!r} is not a whole number; {key} takes "
+                    "whole numbers"
+                )
+        if problems:
+            raise ConfigError(problems)
     for i, values in enumerate(plan.design.points()):
+        for key in whole:  # record the value each run uses (an integer key is rounded)
+            if isinstance(values[key], float):
+                values[key] = round(values[key])
         combo = tuple(group_override(k, values[k]) for k in groups)
         if combo not in index:
             if groups:
@@ -265,6 +294,33 @@ def _add_points(plan: Plan, default: dict[str, Any]) -> None:
         )
     if problems:
         raise ConfigError(_dedupe(problems))
+
+
+def _whole_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True  # reported by validation if the key is not a boolean
+    return not isinstance(value, float) or value.is_integer()
+
+
+def _integer_keys(base: dict[str, Any], names: list[str]) -> list[str]:
+    """The design keys the schema types as integers (so design values must be whole)."""
+    import dataclasses
+    import typing
+
+    from sim.config import Config
+    from sim.validation import _optional_inner
+
+    out = []
+    for key in names:
+        if key in GROUPS:
+            continue
+        tp: Any = Config
+        for part in key.split("."):
+            hints = typing.get_type_hints(tp) if dataclasses.is_dataclass(tp) else {}
+            tp = hints.get(part)
+        if tp is not None and _optional_inner(tp)[1] is int:
+            out.append(key)
+    return out
 
 
 def _validate_points(plan: Plan) -> None:

@@ -298,6 +298,14 @@ def default_out(now: datetime | None = None) -> Path:
     return Path("outputs/validate") / (now or datetime.now()).strftime("%Y-%m-%d/%H-%M-%S")
 
 
+MAX_SEEDS = 10_000
+"""At most this many seeds (each runs the baseline and every counterfactual)."""
+MAX_SEED = 2**63 - 1
+MAX_JOBS = 256
+SECONDS_PER_RUN = 0.5
+"""About the time of one Mexico run (docs/performance.md), for the message of too many seeds."""
+
+
 def check_options(options: Options) -> list[str]:
     """Problems with option values (case, counterfactual names, seed count, output path)."""
     problems = []
@@ -329,6 +337,17 @@ def check_options(options: Options) -> list[str]:
         )
     if options.seeds < 2:
         problems.append(f"seeds: {options.seeds} is too small; at least 2 (an interval needs two)")
+    elif options.seeds > MAX_SEEDS:
+        runs = options.seeds * (1 + len(options.counterfactuals))
+        problems.append(
+            f"seeds: {options.seeds:,} is too many; at most {MAX_SEEDS:,} ({runs:,} runs would "
+            f"take about {runs * SECONDS_PER_RUN / 3600 / max(options.jobs, 1):,.0f} hours with "
+            f"jobs={options.jobs})"
+        )
+    if options.first_seed + options.seeds - 1 > MAX_SEED:
+        problems.append(f"first_seed: {options.first_seed} is too large; at most 2**63 - 1 - seeds")
+    if options.jobs > MAX_JOBS:
+        problems.append(f"jobs: {options.jobs} is too many; at most {MAX_JOBS} worker processes")
     if options.out is not None and options.out.exists() and not options.out.is_dir():
         problems.append(f"out: {str(options.out)!r} exists and is not a directory")
     return problems

@@ -16,12 +16,13 @@ import json
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config import Config, validate
-from sim.errors import ConfigError, InputError, NetworkFileError
+from sim.errors import ConfigError, InputError, NetworkFileError, NumericalError
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported where a table is built (start-up time)
     import pandas as pd
@@ -65,25 +66,33 @@ class Result:
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        written = [
-            atomic_write(
-                out / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False)
-            ),
-        ]
-        if self.model is not None:
-            written += write_network_tables(*self.network_tables(), out)
-        if self.config.output.figure if figure is None else figure:
-            from analysis.momentum import plot_momentum
-
+        written: list[Path] = []
+        try:
             written.append(
                 atomic_write(
-                    out / "momentum.png", lambda p: plot_momentum(self.timeseries, self.summary, p)
+                    out / "timeseries.parquet",
+                    lambda p: self.timeseries.to_parquet(p, index=False),
                 )
             )
-        text = json.dumps(self.summary, indent=2, allow_nan=False)
-        written.append(
-            atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
-        )
+            if self.model is not None:
+                written += write_network_tables(*self.network_tables(), out)
+            if self.config.output.figure if figure is None else figure:
+                from analysis.momentum import plot_momentum
+
+                written.append(
+                    atomic_write(
+                        out / "momentum.png",
+                        lambda p: plot_momentum(self.timeseries, self.summary, p),
+                    )
+                )
+            text = json.dumps(self.summary, indent=2, allow_nan=False)
+            written.append(
+                atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
+            )
+        except BaseException:
+            for path in written:  # a result is whole or absent: no summary without its tables
+                path.unlink(missing_ok=True)
+            raise
         return written
 
     def network_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -151,10 +160,19 @@ NETWORK_FILES = ("network_nodes.parquet", "network_edges.parquet")
 def write_network_tables(nodes: pd.DataFrame, edges: pd.DataFrame, directory: Path) -> list[Path]:
     """Write the network tables to ``DIRECTORY/network_{nodes,edges}.parquet`` (atomically)."""
     Path(directory).mkdir(parents=True, exist_ok=True)
-    return [
-        atomic_write(Path(directory) / name, lambda p, t=table: t.to_parquet(p, index=False))
-        for name, table in zip(NETWORK_FILES, (nodes, edges), strict=True)
-    ]
+    written: list[Path] = []
+    try:
+        for name, table in zip(NETWORK_FILES, (nodes, edges), strict=True):
+            written.append(
+                atomic_write(
+                    Path(directory) / name, lambda p, t=table: t.to_parquet(p, index=False)
+                )
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
 
 
 _UMASK = os.umask(0)
@@ -162,17 +180,74 @@ os.umask(_UMASK)
 
 
 def atomic_write(path: Path, write) -> Path:
-    """Write ``path`` through ``write(tmp)`` on a temporary name in its directory, then rename it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    """Write ``path`` through ``write(tmp)`` on a temporary name in its directory, then rename it.
+
+    The temporary name is ``.STEM.PID.XXXX.SUFFIX``: whatever interrupts the write (an error, a
+    full disk, Ctrl-C) removes it, and one left by a killed process is recognised by its dead
+    process id (:func:`remove_stale_temporaries`).
+    """
+    from sim.faults import fault
+
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}.{os.getpid()}.", suffix=path.suffix, dir=path.parent
+    )
     os.close(fd)
     try:
         write(tmp)
+        fault("write", path=path)
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory: Path, prefixes: tuple[str, ...] = ("",)) -> int:
+    """Delete the temporary files and directories that killed processes left in ``directory``.
+
+    A temporary entry is named ``.NAME.PID.XXXX...`` (:func:`atomic_write`) or
+    ``.report-PID-XXXX`` (a report being built); it is stale when that process no longer runs.
+    Only entries whose name (after the dot) starts with one of ``prefixes`` are considered.
+
+    Returns:
+        How many entries were removed.
+    """
+    import shutil
+
+    removed = 0
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or not name[1:].startswith(prefixes):
+            continue
+        match = re.match(r"^\.(?:report-(?:old-)?|[^.]+\.)(\d+)[.-]", name)
+        if not match or _pid_alive(int(match.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+HYDRA_LOCK = threading.RLock()
+"""Hydra's composition API is process-global (``GlobalHydra``): one composition at a time, so
+that :func:`simulate` and :func:`load_config` may be called from several threads at once."""
 
 
 def compose(overrides: list[str] | None = None, config_name: str = "config") -> dict[str, Any]:
@@ -213,7 +288,7 @@ def compose_collect(
     remaining, problems = _parseable([o for o in (overrides or []) if not o.startswith("hydra.")])
     for _ in range(len(remaining) + 1):
         try:
-            with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            with HYDRA_LOCK, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
                 cfg = hydra_compose(config_name=config_name, overrides=remaining)
                 data = OmegaConf.to_container(cfg, resolve=True)
             break
@@ -321,8 +396,15 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
         InputError: Every problem found, before any work starts.
 
     """
+    overrides, seed = _check_call(overrides, seed)
     data, problems = compose_collect(overrides)
     if seed is not None:
+        given = data.get("seed")
+        if isinstance(given, bool) or not isinstance(given, int) or given < 0:
+            problems.append(  # the argument wins, but a bad override is not silently dropped
+                f"seed: the override seed={given!r} is not a whole number >= 0 (the seed "
+                f"argument {seed} would replace it); fix or drop the override"
+            )
         data["seed"] = seed
     try:
         cfg = validate(data)
@@ -360,33 +442,61 @@ def preflight(cfg: Config) -> None:
         network = build_network(cfg, np.random.default_rng(cfg.seed))
     except NetworkFileError as exc:
         raise NetworkFileError([_name_network_key(cfg, p) for p in exc.problems]) from None
-    founding_months(
-        cfg.scenario.coalitions,
-        coalition_node_ids(network),
-        strict=True,
-        start=parse_month(cfg.scenario.start),
-    )
     nodes = network.nodes
+    ids = coalition_node_ids(network)
     members = set(nodes.loc[nodes["type"].isin(["organization", "company"]), "id"])
-    bad = [
-        f"scenario.coalitions[{i}].coordinators[{j}].node: {k.node!r} is not an organisation "
-        "or company of the network"
+    states = set(nodes.loc[nodes["type"] == "state", "id"])
+    coalitions = [
+        (f"scenario.coalitions[{i}].node", s.node)
+        for i, s in enumerate(cfg.scenario.coalitions)
+        if s.node not in ids
+    ]
+    coordinators = [
+        (f"scenario.coalitions[{i}].coordinators[{j}].node", k.node)
         for i, spec in enumerate(cfg.scenario.coalitions)
         for j, k in enumerate(spec.coordinators)
         if k.node not in members
     ]
-    if bad:
-        raise ConfigError(bad)
-    states = set(nodes.loc[nodes["type"] == "state", "id"])
-    unknown = sorted(set(cfg.shocks.elections.state_calendar) - states)
-    if unknown:
-        raise ConfigError(
-            [
-                f"shocks.elections.state_calendar.{k}: not a state node of the network "
-                f"(e.g. {', '.join(sorted(states)[:3]) or 'no states'})"
-                for k in unknown
-            ]
+    calendar = sorted(set(cfg.shocks.elections.state_calendar) - states)
+    if not (coalitions or coordinators or calendar):
+        founding_months(
+            cfg.scenario.coalitions, ids, strict=True, start=parse_month(cfg.scenario.start)
         )
+        return
+    if cfg.network.kind == "file":  # a scenario written for another network: one line
+        lacking = [f"coalition {n!r}" for _, n in coalitions]
+        lacking += [f"coordinator {n!r}" for _, n in coordinators]
+        if calendar:
+            lacking.append(f"{len(calendar)} state(s) of shocks.elections.state_calendar")
+        fixes = []
+        if coalitions or coordinators:
+            fixes.append("~scenario.coalitions")
+        if calendar:
+            fixes.append("~shocks.elections.state_calendar")
+        raise ConfigError(
+            f"network.nodes: the scenario {cfg.scenario.name!r} names actors "
+            f"{Path(cfg.network.nodes).name} lacks ({', '.join(lacking[:4])}"
+            f"{' ...' if len(lacking) > 4 else ''}); add them to the file, or drop them with "
+            f"{' '.join(fixes)} (coalition nodes of the file: {', '.join(ids[:3]) or 'none'})"
+        )
+    problems = [
+        f"{key}: {n!r} is not a coalition node of the network; coalition nodes: "
+        f"{', '.join(ids) or '(none)'}"
+        for key, n in coalitions
+    ]
+    problems += [
+        f"{key}: {n!r} is not an organisation or company of the network" for key, n in coordinators
+    ]
+    if calendar:
+        shown = ", ".join(calendar[:3]) + (
+            f" and {len(calendar) - 3} more" if len(calendar) > 3 else ""
+        )
+        problems.append(
+            f"shocks.elections.state_calendar: {shown}: not state nodes of the network (e.g. "
+            f"{', '.join(sorted(states)[:3]) or 'no states'}); remove the calendar with "
+            "~shocks.elections.state_calendar"
+        )
+    raise ConfigError(problems)
 
 
 def run(cfg: Config, keep_model: bool = True) -> Result:
@@ -406,23 +516,82 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
     model = ContinuityModel(cfg)
     model.run()
     ts = model.recorder.frame()
-    return Result(ts, summarize(model, ts), cfg, model if keep_model else None)
+    summary = summarize(model, ts)
+    problem = nonfinite(ts, summary)
+    if problem:
+        raise NumericalError(problem)
+    return Result(ts, summary, cfg, model if keep_model else None)
 
 
-def simulate(overrides: list[str] | None = None, seed: int | None = None) -> Result:
+def nonfinite(ts: pd.DataFrame, summary: dict[str, Any]) -> str | None:
+    """Where a run's results first stop being finite numbers (None if they never do)."""
+    import numpy as np
+
+    for col in ts.columns:
+        values = ts[col].to_numpy()
+        if values.dtype.kind == "f":
+            bad = np.flatnonzero(~np.isfinite(values))
+            if bad.size:
+                when = ts["date"].iloc[bad[0]] if "date" in ts.columns else f"row {bad[0]}"
+                return (
+                    f"non-finite result: {col} is {values[bad[0]]} from {when} on (a parameter "
+                    "too large for the model's arithmetic?)"
+                )
+    for key, value in summary.items():
+        if isinstance(value, float) and not np.isfinite(value):
+            return f"non-finite result: summary {key} is {value}"
+    return None
+
+
+def _check_call(overrides: Any, seed: Any) -> tuple[list[str], int | None]:
+    """The overrides as a list of strings and the seed as an int, or :class:`InputError`."""
+    import numbers
+
+    problems = []
+    if overrides is None:
+        overrides = []
+    elif isinstance(overrides, str):
+        overrides = [overrides]  # one override, e.g. simulate("seed=3")
+    elif not isinstance(overrides, list | tuple):
+        problems.append(
+            f"overrides: expected a list of 'key=value' strings, got {type(overrides).__name__}"
+        )
+        overrides = []
+    for i, o in enumerate(overrides):
+        if not isinstance(o, str):
+            problems.append(
+                f"overrides[{i}]: {o!r} is not a string; write each override as 'key=value', "
+                "e.g. 'seed=3'"
+            )
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            problems.append(f"seed: expected a whole number >= 0, got {seed!r}")
+        else:
+            seed = int(seed)  # numpy integers too
+    if problems:
+        raise ConfigError(problems)
+    return list(overrides), seed
+
+
+def simulate(overrides: list[str] | str | None = None, seed: int | None = None) -> Result:
     """Compose, validate and run: the notebook equivalent of ``continuity run``.
 
+    Safe to call from several threads at once (Hydra's composition is serialised).
+
     Args:
-        overrides: Hydra-style overrides, e.g. ``["shocks.funding_cut.size=0.8"]``.
-        seed: The RNG seed (overrides ``seed=`` in ``overrides``).
+        overrides: Hydra-style overrides, e.g. ``["shocks.funding_cut.size=0.8"]`` (a single
+            string is one override).
+        seed: The RNG seed (any integer type, numpy's included); it replaces a ``seed=``
+            override (which must still be a valid seed).
 
     Returns:
         The :class:`Result`.
 
     Raises:
-        InputError: If the configuration or a network file is invalid.
+        InputError: If the arguments, the configuration or a network file are invalid.
 
     """
+    overrides, seed = _check_call(overrides, seed)
     return run(load_config(overrides, seed))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sim.bounds import check_horizon, check_network_size
 from sim.dates import format_month, parse_month, parse_when, resolve_when
 from sim.errors import ConfigError
 from sim.fields import _date, _dates, _f, _i, _money, _p, _when
@@ -498,6 +499,9 @@ def check(cfg: Config, problems: list[str]) -> None:
     if end < start:
         problems.append(f"scenario.end: {sc.end!r} is before scenario.start {sc.start!r}")
         return
+    check_horizon(start, end, problems, sc.end)
+    if any(p.startswith("scenario.end:") for p in problems):
+        return
 
     def in_horizon(key: str, value: Any) -> None:
         month = _month(value) if value is not None else None
@@ -673,7 +677,10 @@ def _check_network(cfg: Config, problems: list[str]) -> None:
             if abs(total - 1.0) > 1e-6:
                 problems.append(f"network.mix: shares sum to {total:g}; they must sum to 1")
         counts = (net.n_agents, net.n_states, net.n_coalitions)
-        if all(isinstance(v, int) for v in counts):
+        if any(p.startswith(("network.n_", "network.mean_degree")) for p in problems):
+            return  # a size out of range is reported already
+        if all(isinstance(v, int) for v in counts) and _number(net.mean_degree):
+            check_network_size(net.n_agents, net.mean_degree, problems)
             singles = 3 + net.n_states + net.n_coalitions
             if net.n_agents < singles:
                 problems.append(

@@ -24,3 +24,11 @@ class ConfigError(InputError):
 
 class NetworkFileError(InputError):
     """A user-supplied network file is malformed."""
+
+
+class NumericalError(ArithmeticError):
+    """A run produced a number that is not finite (NaN or infinite): its results are unusable.
+
+    The message names the first such column and month. Sweeps record the run as failed with it;
+    ``continuity run`` reports it in one line (exit code 1) and writes nothing.
+    """

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -145,24 +146,93 @@ def load_network(
     return StakeholderNetwork(frame, adjacency)
 
 
-def _read_text(path: Path, problems: _Problems) -> str | None:
-    """Read a UTF-8 text file, or record why it cannot be read."""
-    if not path.exists():
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""A network file larger than this is refused before it is read (256 MB: several million rows)."""
+
+
+def _read_bytes(path: Path, problems: _Problems) -> bytes | None:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`, or record why not.
+
+    Only regular files are opened (a symlink counts as what it points to): a FIFO, a device such
+    as ``/dev/zero`` or ``/dev/urandom``, or a socket is refused before it is opened, so reading
+    can neither block nor exhaust memory. The file is opened without following a symlink swapped
+    in after the check where the system allows it, and read up to the limit only.
+    """
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
         problems.add(path, "file not found")
         return None
-    if path.is_dir():
-        problems.add(path, "is a directory, not a file")
-        return None
-    try:
-        data = path.read_bytes()
     except OSError as err:
         problems.add(path, f"cannot be read ({err.strerror})")
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        problems.add(path, "is a directory, not a file")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a regular file"
+        )
+        problems.add(path, f"is {kind}, not a regular file; give a GraphML or CSV file")
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        problems.add(
+            path,
+            f"is {info.st_size / 1e6:,.0f} MB; network files are read up to "
+            f"{MAX_FILE_BYTES // 2**20} MB",
+        )
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        problems.add(path, f"cannot be read ({err.strerror})")
+        return None
+    if len(data) > MAX_FILE_BYTES:  # it grew after the check
+        problems.add(path, f"is larger than {MAX_FILE_BYTES // 2**20} MB")
+        return None
+    return data
+
+
+def _read_text(path: Path, problems: _Problems) -> str | None:
+    """Read a UTF-8 (or UTF-16 with a byte-order mark) text file, or record why it cannot be read.
+
+    Messages never quote the file's content beyond a byte value and an offset.
+    """
+    data = _read_bytes(path, problems)
+    if data is None:
         return None
     if not data:
         problems.add(path, "file is empty (0 bytes); expected GraphML or CSV text")
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _non_blank(path, data.decode("utf-16"), problems)
+        except UnicodeDecodeError:
+            problems.add(path, "starts like UTF-16 text but cannot be decoded; save it as UTF-8")
+            return None
     if b"\x00" in data:
-        problems.add(path, "binary file (contains NUL bytes); expected UTF-8 GraphML or CSV text")
+        even, odd = data[0::2], data[1::2]
+        if data.count(b"\x00") * 3 >= len(data) and (
+            even.count(b"\x00") * 2 >= len(even) or odd.count(b"\x00") * 2 >= len(odd)
+        ):
+            problems.add(
+                path,
+                "looks like UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 "
+                "with a byte-order mark)",
+            )
+        else:
+            problems.add(
+                path, "binary file (contains NUL bytes); expected UTF-8 GraphML or CSV text"
+            )
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -173,6 +243,10 @@ def _read_text(path: Path, problems: _Problems) -> str | None:
             "decoded); expected UTF-8 GraphML or CSV text",
         )
         return None
+    return _non_blank(path, text, problems)
+
+
+def _non_blank(path: Path, text: str, problems: _Problems) -> str | None:
     if not text.strip():
         problems.add(path, "file holds only whitespace; expected GraphML or CSV text")
         return None
@@ -266,6 +340,20 @@ def _check_whole(path: Path, nodes: list[dict], rejected: int, problems: _Proble
         )
 
 
+_COLUMN_NAME = re.compile(r"^[^\W\d][\w .-]{0,39}$")
+
+
+def _shown_header(header: list[str]) -> str:
+    """The header's column names, if it looks like a CSV header; never other file content.
+
+    A first line that is not a list of short column names (say, a system file given by
+    mistake) is described, not quoted.
+    """
+    if 0 < len(header) <= 30 and all(_COLUMN_NAME.match(c) for c in header):
+        return ",".join(header)
+    return f"a first line of {len(header)} field(s) that are not column names (not shown)"
+
+
 def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], list, list] | None:
     """Return the header (lower-cased), good and bad (line, row) pairs; None if not CSV.
 
@@ -284,6 +372,14 @@ def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], li
         problems.add(path, "no header line; expected a CSV header")
         return None
     header = [field.strip().lower() for field in rows[0][1]]
+    if not (0 < len(header) <= 30 and all(_COLUMN_NAME.match(c) for c in header if c)):
+        problems.add(
+            path,
+            f"line {rows[0][0]}: not a CSV header ({_shown_header(header)}); the first line "
+            "names the columns (required: id,type for nodes, source,target for edges)",
+            always=True,
+        )
+        return None
     duplicates = sorted({c for c in header if header.count(c) > 1 and c})
     if duplicates:
         problems.add(path, f"line {rows[0][0]}: duplicate column(s) {', '.join(duplicates)}")
@@ -294,7 +390,7 @@ def _csv_rows(path: Path, text: str, problems: _Problems) -> tuple[list[str], li
             problems.add(
                 path,
                 f"line {line}: {len(row)} fields, the header has {len(header)} "
-                f"({','.join(header)})",
+                f"({_shown_header(header)})",
             )
             bad.append((line, row))
         else:
@@ -315,7 +411,7 @@ def _parse_nodes_csv(
         problems.add(
             path,
             f"line 1: missing required column(s) {', '.join(missing)} (header found: "
-            f"{','.join(header)}; required: id,type; optional: {','.join(OPTIONAL_COLUMNS)})",
+            f"{_shown_header(header)}; required: id,type; optional: {','.join(OPTIONAL_COLUMNS)})",
         )
         return None, set()
     nodes, seen, first_line = [], set(), {}
@@ -357,7 +453,7 @@ def _parse_edges_csv(path: Path, text: str, problems: _Problems) -> list[tuple]:
         problems.add(
             path,
             f"line 1: missing required column(s) {', '.join(missing)} (header found: "
-            f"{','.join(header)}; expected source,target[,weight])",
+            f"{_shown_header(header)}; expected source,target[,weight])",
         )
         return []
     edges = []
@@ -373,6 +469,63 @@ def _parse_edges_csv(path: Path, text: str, problems: _Problems) -> list[tuple]:
     return edges
 
 
+_KEY_TYPES = {
+    "type": ("string",),
+    "name": ("string",),
+    "sector": ("string",),
+    "source": ("string",),
+    "commitment": ("double", "float", "int", "long", "string"),
+    "resources": ("double", "float", "int", "long", "string"),
+    "weight": ("double", "float", "int", "long", "string"),
+}
+"""GraphML attribute → the ``attr.type`` values it may be declared with."""
+
+
+def _tag(el: ET.Element) -> str:
+    return el.tag.rsplit("}", 1)[-1]
+
+
+def _graphml_structure(path: Path, root: ET.Element, problems: _Problems) -> bool:
+    """Whole-file GraphML problems: not one graph, nested graphs, attributes of the wrong type.
+
+    Returns:
+        True if the file cannot be used (each problem recorded).
+    """
+    found = False
+    graphs = [el for el in root if _tag(el) == "graph"]
+    if len(graphs) != 1:
+        problems.add(
+            path,
+            f"holds {len(graphs)} graphs; a network file holds exactly one <graph> (put every "
+            "actor and tie in it)",
+            always=True,
+        )
+        found = True
+    for node in root.iter():
+        if _tag(node) == "node" and any(_tag(child) == "graph" for child in node):
+            problems.add(
+                path,
+                f"node {node.get('id')!r} holds a nested graph; nested graphs are not supported "
+                "(list its actors as nodes of the one graph)",
+                always=True,
+            )
+            found = True
+            break
+    for key in root.iter():
+        if _tag(key) != "key":
+            continue
+        name, kind = key.get("attr.name"), (key.get("attr.type") or "string")
+        if name in _KEY_TYPES and kind not in _KEY_TYPES[name]:
+            problems.add(
+                path,
+                f"key {key.get('id')!r}: attribute {name!r} is declared attr.type={kind!r}; "
+                f"declare it as {' or '.join(repr(k) for k in _KEY_TYPES[name][:2])}",
+                always=True,
+            )
+            found = True
+    return found
+
+
 def _parse_graphml(
     path: Path, text: str, problems: _Problems
 ) -> tuple[list[dict] | None, set[str], list[tuple]]:
@@ -382,6 +535,8 @@ def _parse_graphml(
         root = ET.fromstring(text)
     except Exception as err:  # any parser failure means the file is not usable GraphML
         problems.add(path, f"not valid GraphML ({type(err).__name__}: {err})")
+        return None, set(), []
+    if _graphml_structure(path, root, problems):
         return None, set(), []
     declared = [el.get("id") for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "node"]
     for node_id, count in Counter(declared).items():

@@ -202,9 +202,12 @@ def _scalar(tp: Any, value: Any, key: str, meta: Any, problems: list[str]) -> An
 
 
 def _check_range(value: float, key: str, meta: Any, problems: list[str]) -> float:
-    low, high = meta.get("range", (None, None))
+    from sim.bounds import combine, fmt
+
+    low, high = combine(meta.get("range", (None, None)), key)
     if (low is not None and value < low) or (high is not None and value > high):
-        lo = "-inf" if low is None else f"{low:g}"
-        hi = "inf" if high is None else f"{high:g}"
-        problems.append(f"{key}: {value:g} is out of range; allowed [{lo}, {hi}]")
+        lo = "-inf" if low is None else fmt(low)
+        hi = "inf" if high is None else fmt(high)
+        shown = f"{value:g}" if abs(value) < 1e16 else f"{value:.3g}"
+        problems.append(f"{key}: {shown} is out of range; allowed [{lo}, {hi}]")
     return value

@@ -102,7 +102,7 @@ def test_tactic_values_are_checked():
     with pytest.raises(InputError) as err:
         load_config(["tactics=[law]", "tactics.law.passage_boost=0.5", "tactics.law.start=2040-01"])
     assert sorted(err.value.problems) == [
-        "tactics.law.passage_boost: 0.5 is out of range; allowed [1, inf]",
+        "tactics.law.passage_boost: 0.5 is out of range; allowed [1, 1000]",
         "tactics.law.start: '2040-01' is outside the horizon 2017-01..2030-12",
     ]
 
