@@ -62,9 +62,9 @@ BOUND_CASES = [
         ["half_life_months", "1200"],
     ),
     case(
-        "agenda-alpha-1e308",
-        ["params.turnover.agenda_alpha=1e308"],
-        ["agenda_alpha", "[0.01, 10000]"],
+        "venue-shift-1e308",
+        ["params.response.venue_shift=1e308"],
+        ["venue_shift"],
     ),
     case(
         "memory-months-1e9",
