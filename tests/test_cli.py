@@ -169,10 +169,12 @@ def test_help(tmp_path):
     assert "seed=" in proc.stdout  # an example override
 
 
-def test_no_command_prints_usage(tmp_path):
+def test_no_command_prints_usage_and_exits_2(tmp_path):
     proc = continuity(cwd=tmp_path)
-    assert proc.returncode == 0
-    assert "usage" in proc.stdout.lower()
+    assert proc.returncode == 2
+    assert "usage" in proc.stderr.lower()
+    for command in ("run", "sweep", "validate", "report", "collect", "app"):
+        assert f"  {command}" in proc.stderr
 
 
 def test_run_help(tmp_path):
