@@ -500,6 +500,7 @@ def run_validation(options: Options, progress: bool = True) -> Validation:
 def write(validation: Validation) -> list[Path]:
     """Write the Markdown report, the figure and the three tables into ``options.out``."""
     from analysis.validation_figure import plot_validation
+    from sim.schemas import VALIDATE_PATTERNS, VALIDATE_RUNS, VALIDATE_TRAJECTORIES, write_parquet
 
     out = Path(validation.options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -509,9 +510,11 @@ def write(validation: Validation) -> list[Path]:
         "validation.png": lambda p: plot_validation(
             validation.trajectories, validation.t0, p, turnovers=validation.turnovers
         ),
-        "patterns.parquet": lambda p: validation.pattern_runs.to_parquet(p, index=False),
-        "runs.parquet": lambda p: validation.runs.to_parquet(p, index=False),
-        "trajectories.parquet": lambda p: validation.trajectories.to_parquet(p, index=False),
+        "patterns.parquet": lambda p: write_parquet(validation.pattern_runs, VALIDATE_PATTERNS, p),
+        "runs.parquet": lambda p: write_parquet(validation.runs, VALIDATE_RUNS, p),
+        "trajectories.parquet": lambda p: write_parquet(
+            validation.trajectories, VALIDATE_TRAJECTORIES, p
+        ),
     }
     return [atomic_write(out / name, writers[name]) for name in FILES]
 

@@ -64,11 +64,14 @@ class Result:
             The paths written, in that order.
 
         """
+        from sim.schemas import run_timeseries, write_parquet
+
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = [
             atomic_write(
-                out / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False)
+                out / "timeseries.parquet",
+                lambda p: write_parquet(self.timeseries, run_timeseries(), p),
             ),
         ]
         if self.model is not None:
@@ -151,10 +154,14 @@ NETWORK_FILES = ("network_nodes.parquet", "network_edges.parquet")
 
 def write_network_tables(nodes: pd.DataFrame, edges: pd.DataFrame, directory: Path) -> list[Path]:
     """Write the network tables to ``DIRECTORY/network_{nodes,edges}.parquet`` (atomically)."""
+    from sim.schemas import NETWORK_EDGES, NETWORK_NODES, write_parquet
+
     Path(directory).mkdir(parents=True, exist_ok=True)
     return [
-        atomic_write(Path(directory) / name, lambda p, t=table: t.to_parquet(p, index=False))
-        for name, table in zip(NETWORK_FILES, (nodes, edges), strict=True)
+        atomic_write(Path(directory) / name, lambda p, t=table, s=schema: write_parquet(t, s, p))
+        for name, table, schema in zip(
+            NETWORK_FILES, (nodes, edges), (NETWORK_NODES, NETWORK_EDGES), strict=True
+        )
     ]
 
 
