@@ -7,6 +7,7 @@ and moved into place at the end, so an interrupted report never leaves a half-wr
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -17,6 +18,12 @@ from pathlib import Path
 from analysis.report_html import render_html
 from analysis.report_sections import BUILDERS, TITLES, Options, Section, Skip
 from analysis.results import Results, load_results
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @dataclass
@@ -51,6 +58,8 @@ def build_report(
     results = load_results(directory)
     final = results.directory / "report"
     tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=results.directory))
+    # mkdtemp makes it 0700; a report is for colleagues and web servers too (0755 by umask 022)
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         sections, skipped = _build_sections(results, tmp, options, progress or (lambda s: None))
         html = render_html(results, sections, skipped, options)

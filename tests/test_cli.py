@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -298,3 +299,35 @@ def test_bad_input_exits_2_with_plain_lines(case, tmp_path):
     assert "Continuity —" not in proc.stdout  # no summary
     assert results_in(run_dir) == []
     assert [p.name for p in tmp_path.iterdir() if p.name != "bad_nodes.csv"] in ([], ["run"])
+
+
+def test_version(tmp_path):
+    proc = continuity("--version", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert re.fullmatch(r"continuity \d+\.\d+\.\d+\S*\n", proc.stdout)
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path):
+    proc = continuity("swep", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "did you mean 'sweep'?" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "sede=3"], ["did you mean 'seed'?", "allowed keys here: "]),
+        (["run", "params.coalition.recruit_rat=0.1"], ["did you mean 'recruit_rate'?"]),
+        (["run", "scenario=mexco"], ["did you mean 'mexico'?"]),
+        (["validate", "sede=3"], ["did you mean 'seeds'?", "validate's arguments: seeds"]),
+        (["sweep", "experiment=tactics", "desgn.replications=2"], ["did you mean 'design'?"]),
+        (["sweep", "experimnt=tactics"], ["'experimnt' is not a key"]),
+    ],
+)
+def test_mistyped_keys_get_suggestions_from_the_commands_own_options(tmp_path, args, expected):
+    proc = continuity(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    for text in expected:
+        assert text in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
