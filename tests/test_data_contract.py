@@ -211,3 +211,19 @@ def test_validate_writes_its_documented_schemas(tmp_path):
     assert pq.read_schema(out / "runs.parquet").equals(schemas.VALIDATE_RUNS)
     assert pq.read_schema(out / "patterns.parquet").equals(schemas.VALIDATE_PATTERNS)
     assert pq.read_schema(out / "trajectories.parquet").equals(schemas.VALIDATE_TRAJECTORIES)
+
+
+def test_docs_list_every_column_of_every_schema():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "data.md").read_text()
+    tables = [
+        schemas.run_timeseries(),
+        schemas.SWEEP_TIMESERIES,
+        schemas.NETWORK_NODES,
+        schemas.NETWORK_EDGES,
+        schemas.sweep_runs({}),
+        schemas.VALIDATE_RUNS,
+        schemas.VALIDATE_PATTERNS,
+        schemas.VALIDATE_TRAJECTORIES,
+    ]
+    missing = sorted({f.name for t in tables for f in t if f"`{f.name}`" not in text})
+    assert not missing, f"docs/data.md does not list {missing}"
