@@ -202,12 +202,14 @@ VALIDATE_TRAJECTORIES = pa.schema(
 
 # --------------------------------------------------------------------------- casting
 def _missing(v: Any) -> bool:
+    """None, NaN, pandas' NA or NaT."""
     if v is None:
         return True
-    try:
-        return bool(v != v)  # NaN, pd.NA raises
-    except (TypeError, ValueError):
-        return v is getattr(__import__("pandas"), "NA", object())
+    if isinstance(v, float):
+        return math.isnan(v)
+    import pandas as pd
+
+    return v is pd.NA or v is pd.NaT
 
 
 def _column(values: list[Any], typ: pa.DataType) -> pa.Array:
