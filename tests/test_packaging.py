@@ -113,3 +113,18 @@ def test_the_wheel_installs_and_runs_from_any_directory(tmp_path):
         [str(venv / "bin" / "continuity"), "--version"], capture_output=True, text=True
     )
     assert version.returncode == 0 and version.stdout.startswith("continuity 0.")
+
+
+def test_make_help_lists_every_target():
+    import re
+    import shutil
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    text = (ROOT / "Makefile").read_text()
+    phony = re.search(r"^\.PHONY:(.*?)(?<!\\)$", text, re.M | re.S).group(1)
+    targets = set(phony.replace("\\", " ").split()) - {"help"}
+    shown = subprocess.run([make, "-s", "help"], cwd=ROOT, capture_output=True, text=True).stdout
+    listed = set(re.findall(r"^make ([\w-]+)", shown, re.M))
+    assert targets <= listed, f"make help does not list {sorted(targets - listed)}"
