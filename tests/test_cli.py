@@ -6,6 +6,7 @@ written into the repository.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -15,11 +16,12 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pandas.testing as pdt
+import pyarrow.parquet as pq
 import pytest
 from expected_outputs import AGENT_CLASSES, REQUIRED_COLUMNS, SUMMARY_KEYS
 
 import sim
+from sim.schemas import run_timeseries, to_arrow
 
 _BIN = Path(sys.executable).with_name("continuity")
 CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
@@ -97,7 +99,8 @@ def test_default_run_writes_the_timeseries(default_run):
     missing = [c for c in TIMESERIES_COLUMNS if c not in ts.columns]
     assert not missing, f"missing columns: {missing}"
     assert len(ts) == 14 * 12  # 2017-01..2030-12
-    assert ts["date"].iloc[0] == "2017-01" and ts["date"].iloc[-1] == "2030-12"
+    # the file follows docs/data.md: date32 month starts
+    assert ts["date"].iloc[0] == dt.date(2017, 1, 1) and ts["date"].iloc[-1] == dt.date(2030, 12, 1)
     assert ts["step"].tolist() == list(range(len(ts)))
     numeric = ts[[c for c in TIMESERIES_COLUMNS if c not in ("date", "administration")]]
     assert numeric.notna().all().all()
@@ -155,8 +158,9 @@ def test_cli_result_equals_simulate(seed7_run):
     proc, run_dir, overrides = seed7_run
     assert proc.returncode == 0, proc.stderr
     result = sim.simulate(overrides, seed=7)
-    cli_ts = pd.read_parquet(run_dir / "timeseries.parquet")
-    pdt.assert_frame_equal(cli_ts, result.timeseries)
+    cli_ts = pq.read_table(run_dir / "timeseries.parquet")
+    # the file is the in-memory table cast to its documented schema (docs/data.md)
+    assert cli_ts.equals(to_arrow(result.timeseries, run_timeseries()))
     cli_summary = json.loads((run_dir / "summary.json").read_text())
     assert cli_summary == json.loads(json.dumps(result.summary))
 
