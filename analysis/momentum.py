@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.schemas import as_datetime
+
 PILLAR_LABELS = {
     "momentum_governance": "Governance & public services",
     "momentum_research": "Research & development",
@@ -38,12 +40,12 @@ def plot_momentum(ts: pd.DataFrame, summary: dict[str, Any], path: str | Path) -
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
-    dates = pd.to_datetime(ts["date"], format="%Y-%m")
+    dates = as_datetime(ts["date"])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[1, 1.2])
     top.plot(dates, ts["momentum"], color="black", lw=2, label="Total momentum")
     top.set_ylabel("Momentum")
     long = ts.melt(id_vars="date", value_vars=list(PILLAR_LABELS), var_name="pillar")
-    long["date"] = pd.to_datetime(long["date"], format="%Y-%m")
+    long["date"] = as_datetime(long["date"])
     long["pillar"] = long["pillar"].map(PILLAR_LABELS)
     sns.lineplot(data=long, x="date", y="value", hue="pillar", ax=bottom, lw=1.6)
     bottom.set_ylabel("Momentum per pillar")

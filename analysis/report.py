@@ -22,6 +22,12 @@ from sim.api import remove_stale_temporaries
 from sim.faults import fault
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @dataclass
 class Report:
     """What was written."""
@@ -55,6 +61,8 @@ def build_report(
     final = results.directory / "report"
     remove_stale_temporaries(results.directory, prefixes=("report-",))
     tmp = Path(tempfile.mkdtemp(prefix=f".report-{os.getpid()}-", dir=results.directory))
+    # mkdtemp makes it 0700; a report is for colleagues and web servers too (0755 by umask 022)
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         sections, skipped = _build_sections(results, tmp, options, progress or (lambda s: None))
         html = render_html(results, sections, skipped, options)

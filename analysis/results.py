@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.schemas import as_datetime
+
 
 class ResultsError(ValueError):
     """The directory holds no results the report can read (one line, naming the directory)."""
@@ -84,9 +86,9 @@ class Results:
             if not path.exists():
                 raise ResultsError(f"{self.directory}: no timeseries.parquet")
             long = pd.read_parquet(path, filters=[("variable", "in", list(variables))])
-            for col in ("date", "variable", "administration"):
+            for col in ("variable", "administration"):
                 long[col] = long[col].astype(str)
-        long["month"] = pd.to_datetime(long["date"], format="%Y-%m")
+        long["month"] = as_datetime(long["date"])
         return long
 
 
@@ -131,7 +133,7 @@ def _load_run(d: Path) -> Results:
     if (d / "timeseries.parquet").exists():
         wide = pd.read_parquet(d / "timeseries.parquet")
     nodes, edges = _network(d)
-    return Results(d, "run", pd.DataFrame([row]), nodes=nodes, edges=edges, _wide=wide)
+    return Results(d, "run", month_text(pd.DataFrame([row])), nodes=nodes, edges=edges, _wide=wide)
 
 
 def _load_sweep(d: Path) -> Results:
@@ -144,12 +146,40 @@ def _load_sweep(d: Path) -> Results:
         if not any((d / "chunks").glob("*.done")):
             hint = "no run has finished yet"
         raise ResultsError(f"{d}: a sweep without runs.parquet ({hint})")
-    runs = pd.read_parquet(d / "runs.parquet")
+    runs = month_text(pd.read_parquet(d / "runs.parquet"))
     if not (runs["status"] == "ok").any():
         raise ResultsError(f"{d}: none of the {len(runs)} runs finished successfully")
     keys = list(plan.get("design", {}).get("parameters", {}))
     nodes, edges = _network(d)
     return Results(d, "sweep", runs, plan=plan, design_keys=keys, nodes=nodes, edges=edges)
+
+
+def month_text(runs: pd.DataFrame) -> pd.DataFrame:
+    """The run table as the figures read it: dates as ``YYYY-MM``, lists of them comma-joined.
+
+    The files hold ``date32`` and lists (docs/data.md); the figures and texts work with the
+    month labels the model uses.
+    """
+    import datetime as dt
+
+    def label(v: Any) -> Any:
+        return v.strftime("%Y-%m") if isinstance(v, dt.date) else v
+
+    out = runs.copy()
+    for col in out.columns:
+        values = out[col].dropna()
+        if not len(values) or out[col].dtype.kind != "O":
+            continue
+        first = values.iloc[0]
+        if isinstance(first, dt.date):
+            out[col] = out[col].map(label)
+        elif not isinstance(first, str) and hasattr(first, "__len__"):
+            out[col] = out[col].map(
+                lambda v: (
+                    v if v is None or isinstance(v, float) else ",".join(map(str, map(label, v)))
+                )
+            )
+    return out
 
 
 def varying_keys(results: Results) -> list[str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.schemas import as_datetime
+
 BASELINE = "baseline"
 BAND = (0.05, 0.95)
 
@@ -17,7 +19,7 @@ def _bands(trajectories: pd.DataFrame) -> pd.DataFrame:
     bands = grouped.quantile([0.5, *BAND]).unstack()
     bands.columns = ["median", "low", "high"]
     bands = bands.reset_index()
-    bands["date"] = pd.to_datetime(bands["date"], format="%Y-%m")
+    bands["date"] = as_datetime(bands["date"])
     return bands
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: continuity COMMAND [hydra overrides]
+USAGE = """usage: continuity COMMAND [--config-dir DIR] [hydra overrides]
+       continuity --version | --help
 
 Commands:
   run       one run of a scenario (default: Mexico 2017-01..2030-12) into Hydra's run directory
@@ -31,8 +32,13 @@ Commands:
             e.g.  continuity app --port 8765          (then open http://127.0.0.1:8765/)
   app --help  its options
 
-Configuration lives in conf/ (see docs/ODD.md and README.md).
+Configuration: the packaged config groups (conf/ of the repository; docs/ODD.md); add or replace
+groups with your own directory: continuity run|sweep|validate --config-dir DIR ...
+(docs/configuration.md). Documentation: docs/README.md.
 """
+
+CONFIG_DIR_COMMANDS = ("run", "sweep", "validate")
+"""The commands that compose configs and so take ``--config-dir DIR``."""
 
 
 def _fail(command: str, problems: list[str]) -> int:
@@ -110,8 +116,9 @@ def run_command(args: list[str]) -> int:
         if problem:
             return _fail("run", [problem])
     from experiments.run import main as hydra_main
+    from sim.paths import hydra_argv
 
-    sys.argv = ["continuity run", *args]
+    sys.argv = ["continuity run", *hydra_argv(), *args]
     hydra_main()
     return 0
 
@@ -188,19 +195,79 @@ COMMANDS = {
 }
 
 
+def version() -> str:
+    """The installed package's version (``continuity --version``)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("continuity")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without an install
+        return "unknown (not installed)"
+
+
+def split_config_dir(args: list[str]) -> tuple[str | None, list[str], list[str]]:
+    """Take ``--config-dir DIR`` / ``--config-dir=DIR`` (also Hydra's ``-cd``) out of ``args``.
+
+    Returns:
+        The directory (the last one given, or None), the other arguments, and problems.
+    """
+    directory, rest, problems = None, [], []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--config-dir", "-cd"):
+            if i + 1 >= len(args) or not args[i + 1].strip():
+                problems.append(f"{a}: give a directory, e.g. {a} my_conf")
+            else:
+                directory = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("--config-dir="):
+            directory = a.split("=", 1)[1]
+        else:
+            rest.append(a)
+        i += 1
+    return directory, rest, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``continuity`` console command."""
+    from sim.errors import InputError, did_you_mean
+    from sim.paths import set_user_config_dir
+
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help", "help"):
+    if not argv:
+        print(USAGE, file=sys.stderr)
+        print("continuity: give a command (see above)", file=sys.stderr)
+        return 2
+    if argv[0] in ("-h", "--help", "help"):
         print(USAGE)
+        return 0
+    if argv[0] in ("-V", "--version", "version"):
+        print(f"continuity {version()}")
         return 0
     command, rest = argv[0], argv[1:]
     if command not in COMMANDS:
+        hint = did_you_mean(command, list(COMMANDS))
         print(
-            f"continuity: unknown command {command!r}; choose one of {', '.join(COMMANDS)}",
+            f"continuity: unknown command {command!r}{hint}; choose one of {', '.join(COMMANDS)}",
             file=sys.stderr,
         )
         return 2
+    directory, rest, problems = split_config_dir(rest)
+    if (directory is not None or problems) and command not in CONFIG_DIR_COMMANDS:
+        return _fail(
+            command,
+            [f"--config-dir: only {', '.join(CONFIG_DIR_COMMANDS)} read configuration groups"],
+        )
+    if directory is not None and not problems:
+        try:
+            set_user_config_dir(directory)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        return _fail(command, problems)
     from experiments.interrupts import guarded
 
     return guarded(command, COMMANDS[command], rest)

@@ -42,9 +42,10 @@ def check_options(results, pairs: dict[str, str]):
     """Build the report options, checking the keys, the metric and the outcome rule."""
     from analysis.discovery import DiscoveryError, parse_outcome
     from analysis.report_sections import Options
+    from sim.errors import did_you_mean
 
     problems = [
-        f"{key}: unknown option (allowed: value, outcome)"
+        f"{key}: unknown option{did_you_mean(key, ['value', 'outcome'])} (allowed: value, outcome)"
         for key in pairs
         if key not in ("value", "outcome")
     ]
@@ -57,8 +58,8 @@ def check_options(results, pairs: dict[str, str]):
     ]
     if opt.value not in numeric:
         problems.append(
-            f"value: {opt.value!r} is not a numeric metric of these runs "
-            f"(allowed: {', '.join(sorted(numeric))})"
+            f"value: {opt.value!r} is not a numeric metric of these runs"
+            f"{did_you_mean(opt.value, numeric)} (allowed: {', '.join(sorted(numeric))})"
         )
     if opt.outcome is not None:
         try:

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.api import atomic_write, remove_stale_temporaries
+from sim.schemas import sweep_runs, to_arrow, write_parquet
 
 ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
 TIMING_COLUMNS = ("elapsed_s",)
@@ -219,30 +219,12 @@ class Collected:
     files: list[Path] = field(default_factory=list)
 
 
-def _normalise(df: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
-    """Give each metric column a dtype that depends only on its values, never on chunking.
+def _design_values(plan: dict[str, Any]) -> dict[str, list[Any]]:
+    """Design key → its values over the plan's points (as the table cells hold them)."""
+    from experiments.sweep_plan import format_value
 
-    Chunks are typed separately (a chunk with a failed run has NaN in its integer columns), so
-    after concatenation: all-bool columns become ``bool`` (``boolean`` with nulls); numeric
-    columns become ``int64`` when every value is a whole number and none is missing, else
-    ``float64``; text stays text with ``None`` for missing. Columns in ``keep`` (ids, design
-    parameters) come straight from the plan and are left alone.
-    """
-    out = {}
-    for col in df.columns:
-        s = df[col]
-        values = s.dropna()
-        if col in keep:
-            out[col] = s
-        elif len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
-            out[col] = s.astype("boolean") if s.isna().any() else s.astype(bool)
-        elif len(values) and values.map(lambda v: isinstance(v, int | float | np.number)).all():
-            f = s.astype("float64")
-            whole = bool((values.astype("float64") % 1 == 0).all())
-            out[col] = f.astype("int64") if whole and not f.isna().any() else f
-        else:
-            out[col] = s.astype(object).where(s.notna(), None)
-    return pd.DataFrame(out)
+    keys = list(plan["design"]["parameters"])
+    return {k: [format_value(p["values"].get(k)) for p in plan["points"]] for k in keys}
 
 
 def _pick_chunks(chunks: list[Chunk]) -> dict[str, set[int]]:
@@ -292,13 +274,15 @@ def collect(sweep_dir: Path) -> Collected:
     lead = [c for c in order if c in runs.columns]
     timing = [c for c in TIMING_COLUMNS if c in runs.columns]
     rest = [c for c in runs.columns if c not in lead and c not in timing]
-    runs = _normalise(runs[lead + rest + timing], keep=set(lead) - {"status", "error"})
-    files = [atomic_write(sweep_dir / "runs.parquet", lambda p: runs.to_parquet(p, index=False))]
+    schema = sweep_runs(_design_values(plan))
+    table = to_arrow(runs[lead + rest + timing], schema)
+    files = [atomic_write(sweep_dir / "runs.parquet", lambda p: write_parquet(table, schema, p))]
+    runs = table.to_pandas()
     tables = []
     for chunk in chunks:
         path = sweep_dir / "chunks" / f"{chunk.name}.timeseries.parquet"
         if chunk.name in picked and path.exists():
-            t = pq.read_table(path, read_dictionary=["date", "administration", "variable"])
+            t = pq.read_table(path, read_dictionary=["administration", "variable"])
             mask = pa.compute.is_in(t["run_id"], pa.array(sorted(picked[chunk.name])))
             tables.append(t.filter(mask))
     n_ts = 0

@@ -9,14 +9,16 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.recorder import NUMERIC_COLUMNS
+from sim.schemas import SWEEP_TIMESERIES
 
 
 def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     """Every summary metric of a run as flat table cells.
 
-    Lists become text (``turnovers`` = ``2018-12,2024-10``; ``tactics`` = ``law+hubs`` or
-    ``none``), the international commitments become a count and their names, and the agents
-    by type become ``agents_<Type>`` counts. ``seed`` is left out (the sweep records it).
+    ``turnovers`` stays a list (an Arrow list of dates in the file), ``tactics`` becomes one
+    label (``law+hubs`` or ``none``), the international commitments become a count and the
+    list of their names, and the agents by type become ``agents_<Type>`` counts. ``seed`` is
+    left out (the sweep records it). Column types: :mod:`sim.schemas`.
     """
     row: dict[str, Any] = {}
     for key, value in summary.items():
@@ -24,9 +26,13 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
             continue
         if key == "international_commitments":
             row[key] = len(value)
-            row["international_commitment_names"] = ",".join(c["name"] for c in value)
-        elif key == "turnovers":
-            row[key] = ",".join(value)
+            row["international_commitment_names"] = [c["name"] for c in value]
+        elif key in ("turnovers", "relaunches"):
+            row[key] = list(value)
+        elif key == "anchors_final":
+            row[key] = [f"{a['kind']}: {a['name']}" for a in value]
+        elif key == "anchors_lost":
+            row[key] = [a["name"] for a in value]
         elif key == "tactics":
             row[key] = "+".join(value) or "none"
         elif key == "agents_by_type":
@@ -69,7 +75,7 @@ def long_timeseries(runs: list[tuple[int, Monthly]]) -> pa.Table:
     return pa.table(
         {
             "run_id": pa.array(np.repeat(ids, k)),
-            "date": _strings(np.repeat(date_codes, k), dates),
+            "date": _dates(np.repeat(date_codes, k), dates),
             "step": pa.array(np.repeat(steps, k)),
             "administration": _strings(np.repeat(admin_codes, k), admins),
             "variable": _strings(np.tile(np.arange(k), n), NUMERIC_COLUMNS),
@@ -78,19 +84,19 @@ def long_timeseries(runs: list[tuple[int, Monthly]]) -> pa.Table:
     )
 
 
+def _dates(codes: np.ndarray, labels: Any) -> pa.Array:
+    """Month-start dates (``date32``) from integer codes into ``YYYY-MM`` labels."""
+    from sim.schemas import month_start
+
+    dictionary = pa.array([month_start(x) for x in labels], type=pa.date32())
+    return dictionary.take(pa.array(codes.astype(np.int32)))
+
+
 def _strings(codes: np.ndarray, labels: Any) -> pa.Array:
     """Dictionary-encoded text from integer codes (read by pandas as a categorical)."""
     dictionary = pa.array([str(x) for x in labels], type=pa.string())
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary)
 
 
-TEXT = pa.dictionary(pa.int32(), pa.string())
-LONG_SCHEMA = {
-    "run_id": pa.int64(),
-    "date": TEXT,
-    "step": pa.int64(),
-    "administration": TEXT,
-    "variable": TEXT,
-    "value": pa.float64(),
-}
-"""Columns and types of ``timeseries.parquet``."""
+LONG_SCHEMA = {f.name: f.type for f in SWEEP_TIMESERIES}
+"""Columns and types of ``timeseries.parquet`` (:data:`sim.schemas.SWEEP_TIMESERIES`)."""

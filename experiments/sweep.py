@@ -36,6 +36,7 @@ from experiments.sweep_plan import Plan, make_plan
 from sim.api import CONF_DIR, atomic_write
 from sim.errors import ConfigError, InputError
 from sim.faults import fault
+from sim.paths import group_options, hydra_argv
 
 TARGET_JOB_S = 20.0
 """Aim for this much simulation work per Hydra job (Hydra's own cost is 0.1-1.3 s per job here,
@@ -67,8 +68,8 @@ Guide: docs/sweeps.md.
 
 
 def usage() -> str:
-    """The help text, with the experiments found in ``conf/experiment/``."""
-    names = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+    """The help text, with the experiments found in ``conf/experiment/`` (and ``--config-dir``)."""
+    names = group_options("experiment")
     return USAGE.format(experiments=", ".join(names))
 
 
@@ -108,9 +109,15 @@ def parse_args(args: list[str]) -> Arguments:
             hydra_overrides.append(a)
         else:
             overrides.append(a)
-    names = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+    names = group_options("experiment")
     if experiment is None:
-        problems.append(f"experiment: missing; choose one of {', '.join(names)} (experiment=NAME)")
+        from sim.errors import did_you_mean
+
+        typos = [o for o in overrides if did_you_mean(o.split("=", 1)[0], ["experiment"])]
+        typo = f" ({typos[0].split('=', 1)[0]!r} is not a key)" if typos else ""
+        problems.append(
+            f"experiment: missing{typo}; choose one of {', '.join(names)} (experiment=NAME)"
+        )
     elif experiment not in names:
         problems.append(f"experiment: no experiment {experiment!r}; available: {', '.join(names)}")
     if sweep_dir is not None and not sweep_dir.strip():
@@ -134,18 +141,21 @@ def check_launcher(arguments: Arguments) -> tuple[str, int]:
     Raises:
         ConfigError: An unknown launcher or Hydra key, before any run.
     """
-    from hydra import compose, initialize_config_dir
+    from hydra import compose
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
     from experiments.hydra_checks import launcher_problems, subdir_problem
     from sim.api import HYDRA_LOCK, _hydra_message
+    from sim.paths import initialize
 
     fixed = [f"sweep_dir={arguments.sweep_dir}", "attempt=0", "chunk=0"]
     try:
-        with HYDRA_LOCK, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        with HYDRA_LOCK, initialize() as search:
             cfg = compose(
-                "sweep_job", overrides=fixed + arguments.hydra_overrides, return_hydra_config=True
+                "sweep_job",
+                overrides=fixed + arguments.hydra_overrides + search,
+                return_hydra_config=True,
             )
     except (HydraException, OmegaConfBaseException, ValueError) as exc:
         raise ConfigError(_hydra_message(exc)) from None
@@ -262,6 +272,7 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
         sys.executable,
         "-m",
         "experiments.launch_jobs",
+        *hydra_argv(),
         "--multirun",
         f"sweep_dir={arguments.sweep_dir}",
         f"attempt={attempt}",

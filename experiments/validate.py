@@ -52,10 +52,11 @@ from experiments.validation_tables import (
     format_text,
     pattern_table,
 )
-from sim.api import CONF_DIR, atomic_write
+from sim.api import atomic_write
 from sim.config import Config
 from sim.dates import format_month, parse_month
 from sim.errors import InputError
+from sim.paths import group_options
 
 SUMMARY_SCALARS = (
     "reference_date",
@@ -189,7 +190,7 @@ class Validation:
 # --------------------------------------------------------------------------- arguments
 def available_counterfactuals() -> list[str]:
     """The counterfactual options of ``conf/counterfactual/`` (``none`` is the baseline)."""
-    return sorted(p.stem for p in (CONF_DIR / "counterfactual").glob("*.yaml") if p.stem != "none")
+    return [name for name in group_options("counterfactual") if name != "none"]
 
 
 def _whole(key: str, text: str, low: int, problems: list[str]) -> int | None:
@@ -272,6 +273,8 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
             )
         elif bare.startswith("hydra."):
             problems.append(f"{token}: Hydra settings do not apply to validate; use out=DIR")
+        elif "." not in bare and bare not in _config_names():
+            problems.append(_unknown_argument(bare))
         else:
             overrides.append(token)
     given = {k: v for k, v in values.items() if v is not None}
@@ -280,6 +283,30 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
     if problems:
         raise InputError(problems + _override_problems(overrides))
     return replace(options, out=default_out(now)) if options.out is None else options
+
+
+ARGUMENTS = ("seeds", "first_seed", "jobs", "out", "threshold", "counterfactuals")
+"""validate's own arguments (any other ``key=value`` is a config override)."""
+
+
+def _config_names() -> set[str]:
+    """Top-level config keys and config groups (what an override may start with)."""
+    from sim.api import compose
+    from sim.paths import config_dirs
+
+    groups = {p.name for d in config_dirs() for p in d.iterdir() if p.is_dir()}
+    return set(compose([])) | groups
+
+
+def _unknown_argument(key: str) -> str:
+    """The line for an argument that is neither validate's own nor a config key."""
+    from sim.errors import did_you_mean
+
+    close = did_you_mean(key, [*ARGUMENTS, *sorted(_config_names() - {"seed", "hydra"})])
+    return (
+        f"{key}: unknown argument{close}; validate's arguments: {', '.join(ARGUMENTS)}, "
+        "or a config override such as params.coalition.recruit_rate=0.1"
+    )
 
 
 def _override_problems(overrides: list[str]) -> list[str]:
@@ -607,18 +634,23 @@ def run_validation(options: Options, progress: bool = True) -> Validation:
 def write(validation: Validation) -> list[Path]:
     """Write the Markdown report, the figure and the three tables into ``options.out``."""
     from analysis.validation_figure import plot_validation
+    from sim.schemas import VALIDATE_PATTERNS, VALIDATE_TRAJECTORIES, validate_runs, write_parquet
 
     out = Path(validation.options.out)
     out.mkdir(parents=True, exist_ok=True)
     markdown = format_markdown(validation)
+    metrics = [c for c in validation.runs.columns if c not in ("variant", "seed", *SUMMARY_SCALARS)]
+    runs_schema = validate_runs(metrics)
     writers: dict[str, Callable[[str], Any]] = {
         "validation.md": lambda p: Path(p).write_text(markdown, encoding="utf-8"),
         "validation.png": lambda p: plot_validation(
             validation.trajectories, validation.t0, p, turnovers=validation.turnovers
         ),
-        "patterns.parquet": lambda p: validation.pattern_runs.to_parquet(p, index=False),
-        "runs.parquet": lambda p: validation.runs.to_parquet(p, index=False),
-        "trajectories.parquet": lambda p: validation.trajectories.to_parquet(p, index=False),
+        "patterns.parquet": lambda p: write_parquet(validation.pattern_runs, VALIDATE_PATTERNS, p),
+        "runs.parquet": lambda p: write_parquet(validation.runs, runs_schema, p),
+        "trajectories.parquet": lambda p: write_parquet(
+            validation.trajectories, VALIDATE_TRAJECTORIES, p
+        ),
     }
     return [atomic_write(out / name, writers[name]) for name in FILES]
 

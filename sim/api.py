@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config import Config, validate
-from sim.errors import ConfigError, InputError, NetworkFileError, NumericalError
+from sim.errors import ConfigError, InputError, NetworkFileError, NumericalError, did_you_mean
+from sim.paths import group_options, packaged_conf_dir
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported where a table is built (start-up time)
     import pandas as pd
 
-CONF_DIR = Path(os.environ.get("CONTINUITY_CONF", Path(__file__).resolve().parents[1] / "conf"))
-"""The Hydra config directory (``conf/`` at the project root)."""
+CONF_DIR = packaged_conf_dir()
+"""The packaged Hydra config directory (``conf/`` of the repository, see :mod:`sim.paths`)."""
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Result:
             The paths written, in that order.
 
         """
+        from sim.schemas import run_timeseries, write_parquet
+
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
@@ -71,7 +74,7 @@ class Result:
             written.append(
                 atomic_write(
                     out / "timeseries.parquet",
-                    lambda p: self.timeseries.to_parquet(p, index=False),
+                    lambda p: write_parquet(self.timeseries, run_timeseries(), p),
                 )
             )
             if self.model is not None:
@@ -159,13 +162,17 @@ NETWORK_FILES = ("network_nodes.parquet", "network_edges.parquet")
 
 def write_network_tables(nodes: pd.DataFrame, edges: pd.DataFrame, directory: Path) -> list[Path]:
     """Write the network tables to ``DIRECTORY/network_{nodes,edges}.parquet`` (atomically)."""
+    from sim.schemas import NETWORK_EDGES, NETWORK_NODES, write_parquet
+
     Path(directory).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        for name, table in zip(NETWORK_FILES, (nodes, edges), strict=True):
+        for name, table, schema in zip(
+            NETWORK_FILES, (nodes, edges), (NETWORK_NODES, NETWORK_EDGES), strict=True
+        ):
             written.append(
                 atomic_write(
-                    Path(directory) / name, lambda p, t=table: t.to_parquet(p, index=False)
+                    Path(directory) / name, lambda p, t=table, s=schema: write_parquet(t, s, p)
                 )
             )
     except BaseException:
@@ -280,20 +287,22 @@ def compose_collect(
         The config composed from the acceptable overrides, and the problems.
     """
     from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
+    from sim.paths import initialize
+
     remaining, problems = _parseable([o for o in (overrides or []) if not o.startswith("hydra.")])
     for _ in range(len(remaining) + 1):
         try:
-            with HYDRA_LOCK, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-                cfg = hydra_compose(config_name=config_name, overrides=remaining)
+            with HYDRA_LOCK, initialize() as search:
+                cfg = hydra_compose(config_name=config_name, overrides=[*remaining, *search])
                 data = OmegaConf.to_container(cfg, resolve=True)
             break
         except (HydraException, OmegaConfBaseException, ValueError) as exc:
-            problems.extend(_hydra_message(exc))
+            base = [o for o in remaining if _override_key(o) == "experiment"]
+            problems.extend(_hydra_message(exc, config_name, base))
             culprit = _culprit(str(exc), remaining)
             if culprit is None:
                 raise ConfigError(problems) from None
@@ -340,8 +349,14 @@ def _culprit(text: str, overrides: list[str]) -> str | None:
     return None
 
 
-def _hydra_message(exc: Exception) -> list[str]:
-    """Turn Hydra's composition errors into one plain line naming the key."""
+def _hydra_message(
+    exc: Exception, config_name: str = "config", base: list[str] | None = None
+) -> list[str]:
+    """Turn Hydra's composition errors into one plain line naming the key.
+
+    ``config_name`` and ``base`` (overrides such as ``experiment=NAME``) give the config whose
+    keys an unknown key is compared with.
+    """
     text = str(exc).strip()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
@@ -352,13 +367,16 @@ def _hydra_message(exc: Exception) -> list[str]:
         parts = key.split(".")
         if parts[0] == "tactics" and len(parts) > 1 and parts[1] in _group_options("tactics"):
             return [f"{key}: tactic {parts[1]!r} is not selected; add tactics=[{parts[1]}] first"]
-        allowed = _allowed_keys(key)
+        allowed, wrong = _allowed_keys(key, config_name, base or [])
+        close = did_you_mean(wrong, allowed)
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
-        return [f"{key}: unknown key{hint}"]
+        return [f"{key}: unknown key{close}{hint}"]
     not_loaded = re.search(r"Could not load '([^'/]+)/([^']+)'", text)
     if not_loaded:
         group, option = not_loaded.groups()
-        return [f"{group}: no option {option!r}; available: {', '.join(_group_options(group))}"]
+        options = _group_options(group)
+        close = did_you_mean(option, options)
+        return [f"{group}: no option {option!r}{close}; available: {', '.join(options)}"]
     missing = re.search(r"Could not find '([^']+)/([^']+)'", text)
     if missing:
         group, option = missing.groups()
@@ -367,26 +385,38 @@ def _hydra_message(exc: Exception) -> list[str]:
             if ln.startswith("Config search path"):
                 break
             opts.append(ln)
-        return [f"{group}: no option {option!r}; available: {', '.join(opts)}"]
+        close = did_you_mean(option, opts)
+        return [f"{group}: no option {option!r}{close}; available: {', '.join(opts)}"]
     return [" ".join(lines[:2])]
 
 
 def _group_options(group: str) -> list[str]:
-    """The options of a config group: the YAML files of ``conf/<group>/``."""
-    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+    """The options of a config group: the YAML files of ``<config dir>/<group>/``."""
+    return group_options(group)
 
 
-def _allowed_keys(key: str) -> list[str]:
-    """The keys next to ``key`` in the default config (for error messages)."""
+def _allowed_keys(
+    key: str, config_name: str = "config", base: list[str] | None = None
+) -> tuple[list[str], str]:
+    """The keys where ``key`` first leaves the default config, and the part that is wrong there.
+
+    For ``params.coalitoin.x`` these are the keys of ``params`` and ``coalitoin``.
+    """
+    parts = key.split(".")
     try:
-        node: Any = compose([])
-    except ConfigError:  # pragma: no cover - the default config composes
-        return []
-    for part in key.split(".")[:-1]:
-        if not isinstance(node, dict) or part not in node:
-            return []
+        node: Any = compose(base or [], config_name)
+    except ConfigError:
+        try:
+            node = compose([])
+        except ConfigError:  # pragma: no cover - the default config composes
+            return [], parts[-1]
+    for part in parts[:-1]:
+        if not isinstance(node, dict):
+            return [], parts[-1]
+        if part not in node:
+            return sorted(node), part
         node = node[part]
-    return sorted(node) if isinstance(node, dict) else []
+    return (sorted(node) if isinstance(node, dict) else []), parts[-1]
 
 
 def load_config(overrides: list[str] | None = None, seed: int | None = None) -> Config:

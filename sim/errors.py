@@ -32,3 +32,18 @@ class NumericalError(ArithmeticError):
     The message names the first such column and month. Sweeps record the run as failed with it;
     ``continuity run`` reports it in one line (exit code 1) and writes nothing.
     """
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """``" (did you mean 'x'?)"`` for the choices closest to a mistyped ``word``, else ``""``.
+
+    Args:
+        word: What the user typed (a key, a command, an option).
+        choices: What is allowed there.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)"

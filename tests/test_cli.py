@@ -6,19 +6,22 @@ written into the repository.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
-import pandas.testing as pdt
+import pyarrow.parquet as pq
 import pytest
 from expected_outputs import AGENT_CLASSES, REQUIRED_COLUMNS, SUMMARY_KEYS
 
 import sim
+from sim.schemas import run_timeseries, to_arrow
 
 _BIN = Path(sys.executable).with_name("continuity")
 CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
@@ -96,7 +99,8 @@ def test_default_run_writes_the_timeseries(default_run):
     missing = [c for c in TIMESERIES_COLUMNS if c not in ts.columns]
     assert not missing, f"missing columns: {missing}"
     assert len(ts) == 14 * 12  # 2017-01..2030-12
-    assert ts["date"].iloc[0] == "2017-01" and ts["date"].iloc[-1] == "2030-12"
+    # the file follows docs/data.md: date32 month starts
+    assert ts["date"].iloc[0] == dt.date(2017, 1, 1) and ts["date"].iloc[-1] == dt.date(2030, 12, 1)
     assert ts["step"].tolist() == list(range(len(ts)))
     numeric = ts[[c for c in TIMESERIES_COLUMNS if c not in ("date", "administration")]]
     assert numeric.notna().all().all()
@@ -154,8 +158,9 @@ def test_cli_result_equals_simulate(seed7_run):
     proc, run_dir, overrides = seed7_run
     assert proc.returncode == 0, proc.stderr
     result = sim.simulate(overrides, seed=7)
-    cli_ts = pd.read_parquet(run_dir / "timeseries.parquet")
-    pdt.assert_frame_equal(cli_ts, result.timeseries)
+    cli_ts = pq.read_table(run_dir / "timeseries.parquet")
+    # the file is the in-memory table cast to its documented schema (docs/data.md)
+    assert cli_ts.equals(to_arrow(result.timeseries, run_timeseries()))
     cli_summary = json.loads((run_dir / "summary.json").read_text())
     assert cli_summary == json.loads(json.dumps(result.summary))
 
@@ -169,10 +174,12 @@ def test_help(tmp_path):
     assert "seed=" in proc.stdout  # an example override
 
 
-def test_no_command_prints_usage(tmp_path):
+def test_no_command_prints_usage_and_exits_2(tmp_path):
     proc = continuity(cwd=tmp_path)
-    assert proc.returncode == 0
-    assert "usage" in proc.stdout.lower()
+    assert proc.returncode == 2
+    assert "usage" in proc.stderr.lower()
+    for command in ("run", "sweep", "validate", "report", "collect", "app"):
+        assert f"  {command}" in proc.stderr
 
 
 def test_run_help(tmp_path):
@@ -296,3 +303,35 @@ def test_bad_input_exits_2_with_plain_lines(case, tmp_path):
     assert "Continuity —" not in proc.stdout  # no summary
     assert results_in(run_dir) == []
     assert [p.name for p in tmp_path.iterdir() if p.name != "bad_nodes.csv"] in ([], ["run"])
+
+
+def test_version(tmp_path):
+    proc = continuity("--version", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert re.fullmatch(r"continuity \d+\.\d+\.\d+\S*\n", proc.stdout)
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path):
+    proc = continuity("swep", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "did you mean 'sweep'?" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "sede=3"], ["did you mean 'seed'?", "allowed keys here: "]),
+        (["run", "params.coalition.recruit_rat=0.1"], ["did you mean 'recruit_rate'?"]),
+        (["run", "scenario=mexco"], ["did you mean 'mexico'?"]),
+        (["validate", "sede=3"], ["did you mean 'seeds'?", "validate's arguments: seeds"]),
+        (["sweep", "experiment=tactics", "desgn.replications=2"], ["did you mean 'design'?"]),
+        (["sweep", "experimnt=tactics"], ["'experimnt' is not a key"]),
+    ],
+)
+def test_mistyped_keys_get_suggestions_from_the_commands_own_options(tmp_path, args, expected):
+    proc = continuity(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    for text in expected:
+        assert text in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []

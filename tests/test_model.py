@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from expected_outputs import AGENT_CLASSES as EXPECTED_AGENT_CLASSES
 from expected_outputs import REQUIRED_COLUMNS
@@ -16,6 +17,7 @@ import sim
 from sim.agents import FederalAdministration
 from sim.dates import month_range, parse_month
 from sim.model import ContinuityModel
+from sim.schemas import run_timeseries, to_arrow
 
 DIAGNOSTIC_COLUMNS = {
     "federal_effort",
@@ -186,8 +188,8 @@ def test_same_seed_same_bytes(default_run, tmp_path):
     for name in ("timeseries.parquet", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert not (tmp_path / "a" / "momentum.png").exists()
-    back = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
-    pd.testing.assert_frame_equal(back, default_run.timeseries, check_dtype=False)
+    back = pq.read_table(tmp_path / "a" / "timeseries.parquet")
+    assert back.equals(to_arrow(default_run.timeseries, run_timeseries()))  # docs/data.md
 
 
 def test_different_seed_different_run(default_run):

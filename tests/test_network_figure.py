@@ -341,7 +341,11 @@ def test_write_adds_the_network_tables_only_with_the_model(default_result, tmp_p
         "summary.json",
     ]
     nodes, edges = default_result.network_tables()
-    pdt.assert_frame_equal(pd.read_parquet(tmp_path / "with" / NETWORK_FILES[0]), nodes)
+    # the files follow docs/data.md (``type`` is dictionary-encoded): same values
+    stored = pd.read_parquet(tmp_path / "with" / NETWORK_FILES[0])
+    assert isinstance(stored["type"].dtype, pd.CategoricalDtype)
+    stored["type"] = stored["type"].astype(str)
+    pdt.assert_frame_equal(stored, nodes, check_dtype=False)
     pdt.assert_frame_equal(pd.read_parquet(tmp_path / "with" / NETWORK_FILES[1]), edges)
     assert not [p for p in (tmp_path / "with").iterdir() if p.name.startswith(".")]
 

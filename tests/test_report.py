@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -94,9 +95,15 @@ def test_report_on_a_run_directory(dirs):
     assert sections(html) == ["overview", "trajectories", "contributions", "network"]
     assert "One run has no uncertainty band" in html
     assert "the turnover of 2018-12" in html
+    mask = os.umask(0)
+    os.umask(mask)
+    # readable by colleagues and web servers: 0755 under the usual umask 022, never mkdtemp's 0700
+    assert stat.S_IMODE((dirs["run"] / "report").stat().st_mode) == 0o777 & ~mask
 
 
 def test_report_again_replaces_the_old_one(dirs):
+    if not (dirs["run"] / "report").is_dir():  # another worker made the first report
+        report(dirs["run"])
     (dirs["run"] / "report" / "stale.txt").write_text("old")
     report(dirs["run"], "value=momentum_final")
     assert not (dirs["run"] / "report" / "stale.txt").exists()

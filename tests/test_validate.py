@@ -10,6 +10,7 @@ patterns themselves are tested on hand-built tables in tests/test_patterns.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import shutil
@@ -39,6 +40,7 @@ from experiments.validate import (
 )
 from experiments.validation_tables import mean_interval
 from sim.errors import InputError
+from sim.schemas import month_start
 
 PATTERNS = load_spec("mexico").patterns
 
@@ -87,7 +89,7 @@ def test_runs_table(validation):
     for column in ("momentum_late", "momentum_2024", "continuity_index", "reference_date"):
         assert column in runs.columns
     assert np.isfinite(runs["momentum_late"]).all() and np.isfinite(runs["momentum_2024"]).all()
-    assert (runs["reference_date"] == validation.t0).all()  # the control's T0: reference_date
+    assert (runs["reference_date"] == month_start(validation.t0)).all()  # date32 in the file
 
 
 def test_pattern_tables(validation):
@@ -140,7 +142,9 @@ def test_trajectories_table(validation):
     assert list(traj.columns) == ["variant", "seed", "date", "momentum"]
     months = 8 * 12 + 6  # 2017-01..2025-06
     assert len(traj) == (2 + len(CHOSEN)) * SEEDS * months
-    assert traj["date"].iloc[0] == "2017-01" and traj["date"].iloc[months - 1] == "2025-06"
+    assert traj["date"].iloc[0] == dt.date(2017, 1, 1)  # date32 in the file (docs/data.md)
+    assert traj["date"].iloc[months - 1] == dt.date(2025, 6, 1)
+    traj["date"] = [d.strftime("%Y-%m") for d in traj["date"]]  # as held in memory
     runs = pd.read_parquet(validation.options.out / "runs.parquet")
     first = traj[(traj["variant"] == "deep_cut") & (traj["seed"] == 3)].reset_index(drop=True)
     row = runs.query("variant == 'deep_cut' and seed == 3")

@@ -1,0 +1,102 @@
+"""Where the Hydra configuration is: the packaged ``conf/`` and a user's own directory.
+
+The repository's ``conf/`` ships inside the package as ``continuity_conf`` (pyproject.toml maps
+it), so an installed package finds it through :mod:`importlib.resources` whatever the working
+directory; an editable install finds the repository's ``conf/`` the same way.
+
+A user's own directory (``continuity run --config-dir DIR``, or ``CONTINUITY_CONFIG_DIR=DIR``)
+is searched before the packaged one: a file there with the path of a packaged one (say
+``scenario/mexico.yaml``) replaces it, any other file adds an option to its group (say
+``experiment/my_sweep.yaml`` or ``counterfactual/my_case.yaml``). See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from sim.errors import InputError
+
+CONF_ENV = "CONTINUITY_CONF"
+"""Replaces the packaged configuration directory altogether (for development)."""
+USER_ENV = "CONTINUITY_CONFIG_DIR"
+"""The user's own configuration directory (what ``--config-dir`` sets, so that worker
+processes and Hydra jobs see it too)."""
+
+
+def packaged_conf_dir() -> Path:
+    """The packaged Hydra configuration directory (``conf/`` of the repository)."""
+    if os.environ.get(CONF_ENV):
+        return Path(os.environ[CONF_ENV])
+    try:
+        return Path(str(resources.files("continuity_conf")))
+    except ModuleNotFoundError:  # a source tree on sys.path without an install
+        return Path(__file__).resolve().parents[1] / "conf"
+
+
+def user_config_dir() -> Path | None:
+    """The user's configuration directory, if one is set (``--config-dir``)."""
+    value = os.environ.get(USER_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def set_user_config_dir(directory: str | Path | None) -> None:
+    """Use ``directory`` (or none) as the user's configuration directory from now on.
+
+    Raises:
+        InputError: If it is not an existing directory.
+    """
+    if directory is None:
+        os.environ.pop(USER_ENV, None)
+        return
+    path = Path(directory).expanduser()
+    if not str(directory).strip() or not path.is_dir():
+        raise InputError(
+            [
+                f"--config-dir: {str(directory)!r} is not a directory; give a directory "
+                "holding config groups, e.g. experiment/my_sweep.yaml"
+            ]
+        )
+    os.environ[USER_ENV] = str(path.resolve())
+
+
+def config_dirs() -> list[Path]:
+    """The configuration directories in search order: the user's (if any), then the packaged."""
+    user = user_config_dir()
+    packaged = packaged_conf_dir()
+    return [user, packaged] if user is not None and user != packaged.resolve() else [packaged]
+
+
+def group_options(group: str) -> list[str]:
+    """The options of a config group: YAML files of ``<dir>/<group>/`` in any config directory."""
+    return sorted({p.stem for d in config_dirs() for p in (d / group).glob("*.yaml")})
+
+
+def hydra_argv() -> list[str]:
+    """Command-line arguments that give a Hydra app the user's directory (first in the path)."""
+    user = user_config_dir()
+    return ["--config-dir", str(user)] if user is not None else []
+
+
+@contextlib.contextmanager
+def initialize() -> Iterator[list[str]]:
+    """Hydra's ``initialize_config_dir`` over :func:`config_dirs`, for ``hydra.compose``.
+
+    The packaged directory is Hydra's primary config directory and the user's comes before it
+    on the search path, exactly as ``--config-dir`` does for a Hydra app. Yields extra
+    overrides for ``compose`` (none today; kept so callers need not change).
+    """
+    from hydra import initialize_config_dir
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra.core.global_hydra import GlobalHydra
+
+    user = user_config_dir()
+    with initialize_config_dir(config_dir=str(packaged_conf_dir()), version_base="1.3"):
+        if user is not None and user != packaged_conf_dir().resolve():
+            loader = GlobalHydra.instance().config_loader()
+            loader.config_search_path.prepend("command-line", f"file://{user}")
+            loader.repository = ConfigRepository(config_search_path=loader.config_search_path)
+        yield []
