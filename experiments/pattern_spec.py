@@ -67,13 +67,25 @@ class PatternSpec:
 
 
 def available_cases(conf_dir: Path | None = None) -> list[str]:
-    """The cases with a pattern spec in ``conf/patterns/``."""
-    return sorted(p.stem for p in ((conf_dir or CONF_DIR) / "patterns").glob("*.yaml"))
+    """The cases with a pattern spec in ``patterns/`` of any config directory (``--config-dir``)."""
+    if conf_dir is not None:
+        return sorted(p.stem for p in (conf_dir / "patterns").glob("*.yaml"))
+    from sim.paths import group_options
+
+    return sorted(group_options("patterns"))
 
 
 def spec_path(case: str, conf_dir: Path | None = None) -> Path:
-    """``conf/patterns/CASE.yaml``."""
-    return (conf_dir or CONF_DIR) / "patterns" / f"{case}.yaml"
+    """``patterns/CASE.yaml``: the user's directory first (``--config-dir``), then the package's."""
+    if conf_dir is not None:
+        return conf_dir / "patterns" / f"{case}.yaml"
+    from sim.paths import config_dirs
+
+    for directory in config_dirs():
+        path = directory / "patterns" / f"{case}.yaml"
+        if path.is_file():
+            return path
+    return CONF_DIR / "patterns" / f"{case}.yaml"
 
 
 def load_spec(case: str = DEFAULT_CASE, path: Path | str | None = None) -> PatternSpec:
