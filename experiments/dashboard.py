@@ -32,7 +32,11 @@ from sim.errors import InputError
 from sim.model import ContinuityModel
 
 PERIOD_MS = 50
-"""Play: one month every this many milliseconds (a target of 20 steps per second)."""
+"""The play clock ticks every this many milliseconds (so at most 20 months per second)."""
+
+SPEED_DEFAULT, SPEED_MAX = 4, 1000 // PERIOD_MS
+"""Play speed in months per second: the default (2017–2030 in about 40 s) and the fastest.
+A page opened as ``/?speed=N`` starts at N months per second."""
 
 NETWORK_EVERY = 4
 """Play: recolour the network every this many months (it is the browser's costliest redraw)."""
@@ -287,7 +291,7 @@ class Dashboard:
         self.streamed = 0
         self.log: list[str] = []
         self._muted = False
-        self._play_steps, self._play_start = 0, 0.0
+        self._play_steps, self._play_start, self._due = 0, 0.0, 0.0
         self._build_charts()
         self._build_widgets()
         self.reset()
@@ -453,6 +457,14 @@ class Dashboard:
         self.reset_button = pn.widgets.Button(
             name="Reset ↺", button_type="warning", css_classes=["reset"]
         )
+        self.speed = pn.widgets.IntSlider(
+            name="Speed (months per second)",
+            start=1,
+            end=SPEED_MAX,
+            value=initial_speed(),
+            width=220,
+            css_classes=["speed"],
+        )
         self.step_button.on_click(lambda _: self.advance(1))
         self.reset_button.on_click(lambda _: self.reset())
         self.play_button.param.watch(self._on_play, "value")
@@ -484,7 +496,7 @@ class Dashboard:
             width=330,
         )
         main = pn.Column(
-            pn.Row(self.step_button, self.play_button, self.reset_button),
+            pn.Row(self.step_button, self.play_button, self.reset_button, self.speed),
             self.counters,
             pn.pane.Bokeh(self.momentum_fig, sizing_mode="stretch_width"),
             pn.Row(
@@ -584,7 +596,8 @@ class Dashboard:
             _html("momentum", f"{s.momentum:.2f}", "Total momentum"),
             _html("members", str(s.coalition_members), "Coalition members"),
             _html("offices", str(s.offices), "States with an AI office"),
-            _html("rate", rate or "–", "Steps per second (playing)"),
+            _html("playing", "playing" if self.play_button.value else "paused", "Play"),
+            _html("rate", rate or "–", "Months per second (measured)"),
         ]
         self.counters.object = (
             '<div style="display:flex;gap:2.5em;flex-wrap:wrap">' + "".join(cells) + "</div>"
@@ -599,20 +612,31 @@ class Dashboard:
 
     # ------------------------------------------------------------------ callbacks
     def _tick(self) -> None:
-        """Every PERIOD_MS: one month while Play is on, nothing otherwise.
+        """Every PERIOD_MS: one month while Play is on and the next month is due, else nothing.
 
-        The periodic callback runs for the whole session instead of being started and stopped
-        with the Play toggle: Panel defers a start requested inside an event handler to the next
-        tick, so a quick Play-Pause could stop nothing and then start playing.
+        Months are due at the speed control's rate; a clock that fell behind (a busy machine)
+        starts again from now rather than catching up in a burst. The periodic callback runs for
+        the whole session instead of being started and stopped with the Play toggle: Panel defers
+        a start requested inside an event handler to the next tick, so a quick Play-Pause could
+        stop nothing and then start playing.
         """
         if not self.play_button.value or self.model is None:
             return
+        now = time.perf_counter()
+        if now < self._due:
+            return
+        step = 1.0 / max(1, int(self.speed.value))
+        self._due = max(self._due + step, now - PERIOD_MS / 1000 + step)
         self._play_steps += 1
         self.advance(1)
 
     def _on_play(self, event: Any) -> None:
+        """Start the play clock, and show the server's own play state (tests wait for it)."""
         if event.new:
             self._play_steps, self._play_start = 0, time.perf_counter()
+            self._due = self._play_start
+        if self.model is not None:
+            self._show()
 
     def _on_control(self, _event: Any) -> None:
         if self._muted:
@@ -650,6 +674,21 @@ class Dashboard:
         finally:
             self._muted = False
         self.reset()
+
+
+def initial_speed() -> int:
+    """The play speed a new page starts at: ``?speed=N`` in its address, else the default.
+
+    A value that is not a whole number from 1 to :data:`SPEED_MAX` is ignored (the default
+    is used), so a mistyped address still opens the page.
+    """
+    args = getattr(pn.state, "session_args", None) or {}
+    raw = args.get("speed", [b""])[0]
+    try:
+        value = int(raw.decode() if isinstance(raw, bytes) else raw)
+    except (TypeError, ValueError):
+        return SPEED_DEFAULT
+    return value if 1 <= value <= SPEED_MAX else SPEED_DEFAULT
 
 
 def warm_up() -> None:

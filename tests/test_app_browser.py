@@ -62,14 +62,20 @@ def _app_command(port: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """Serve the app on a free port for the module; always shut it down."""
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app on a free port for the module; always shut it down.
+
+    The app's output goes to a file, not a pipe: a pipe nobody reads blocks the server once
+    its buffer fills.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
+    log_path = tmp_path_factory.mktemp("app") / "app.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         _app_command(port),
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
@@ -78,7 +84,7 @@ def app_url() -> Iterator[str]:
         deadline = time.monotonic() + 40
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"the app exited with {proc.returncode}:\n{proc.stdout.read()}")
+                pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()}")
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -99,6 +105,7 @@ def app_url() -> Iterator[str]:
             except ProcessLookupError:
                 pass
             proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +123,17 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-def _open(browser, url: str):
+PAGE_TIMEOUT_MS = 90_000
+"""How long a page may take to appear. About 4 s here with a busy second core; the bound is
+generous because a shared machine can stall for tens of seconds (this is not a speed test)."""
+
+
+def _open(browser, url: str, query: str = ""):
     context = browser.new_context(viewport={"width": 1400, "height": 1300})
     page = context.new_page()
-    page.goto(url)
-    page.get_by_test_id("month").wait_for(timeout=30_000)
-    page.locator("canvas").first.wait_for(timeout=30_000)
+    page.goto(url + query, timeout=PAGE_TIMEOUT_MS)
+    page.get_by_test_id("month").wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.locator("canvas").first.wait_for(timeout=PAGE_TIMEOUT_MS)
     return context, page
 
 
@@ -188,9 +200,12 @@ def _click(page, css_class: str) -> None:
 
 def test_dashboard_in_a_browser(app_url: str, browser, tmp_path: Path) -> None:
     """Step, slider, preset, Play/Pause, then two sessions with separate models."""
-    context, page = _open(browser, app_url)
+    # the test sets the play speed (4 months/s) so that Pause lands mid-run however slow the
+    # machine: the whole run would take 40 s of playing
+    context, page = _open(browser, app_url, "?speed=4")
     try:
         assert "survive the change of government" in _text(page, "title")
+        assert _text(page, "playing") == "paused"
         assert _text(page, "month") == "not started"
         assert _rows(page) == 0
         _shot(page, tmp_path, "app_start")
@@ -219,13 +234,17 @@ def test_dashboard_in_a_browser(app_url: str, browser, tmp_path: Path) -> None:
         settings = _wait_text(page, "settings", lambda v: "cut 100 %" in v)
         assert "cut 100 %" in settings and "law never" in settings
 
-        # Play, then Pause: several months go by, then none
-        # (the browser may lag behind the server while it draws, so wait until the month settles)
+        # Play, then Pause: several months go by, then none. The server acknowledges each
+        # click on the page ("playing"/"paused"); the browser may lag behind the server while
+        # it draws, so the month is read once it has settled.
         _click(page, "play")
-        time.sleep(1.0)
+        assert _wait_text(page, "playing", lambda v: v == "playing", timeout=30) == "playing"
+        month = _wait_text(page, "month", lambda v: v[:1] == "2" and v >= "2017-04", timeout=30)
+        assert month >= "2017-04", month
         _click(page, "play")
+        assert _wait_text(page, "playing", lambda v: v == "paused", timeout=30) == "paused"
         paused = _wait_stable(page, "month")
-        assert paused[:1] == "2" and "2017-03" <= paused < "2030-12", paused
+        assert paused[:1] == "2" and "2017-04" <= paused < "2030-12", paused
         time.sleep(1.0)
         assert _text(page, "month") == paused
         _shot(page, tmp_path, "app_paused")
