@@ -45,6 +45,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
         "params.coalition.recruit_rate",
         "params.coalition.outreach_rate",
         "params.coalition.join_threshold",
+        "params.coalition.intake",
         "params.coalition.nonmember_engagement",
     ),
     "states": ("params.states.initiative_rate", "params.states.initiative_threshold"),

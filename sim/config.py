@@ -326,12 +326,13 @@ class CoalitionParams:
 
     recruit_rate: float = _p(0.5)
     outreach_rate: float = _p(0.35)
-    join_threshold: float = _p(0.4)
+    join_threshold: float = _p(0.25)
     leave_rate: float = _p(0.01)
     dues_share: float = _p(0.1)
     outreach_cost: float = field(default=2.0, metadata={"range": (0.001, None), "money": True})
     coordination_gain: float = _f(1.5)
     nonmember_engagement: float = _p(0.5)
+    intake: float = _f(2.8, 0.001)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from sim.rules import VectorisedRules
 from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 from sim.streams import spawn_streams
+from sim.tactics import at_effort
 
 
 def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
@@ -79,6 +80,12 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.config = config
         self.params = config.params
         self.calendar = Schedule.from_config(config)
+        # each active tactic at the strength its staff buys; none with no staff (sim.tactics)
+        self.tactics_at_effort = {
+            name: at_effort(name, getattr(config.tactics, name), config.params)
+            for name in self.calendar.tactic_starts
+            if getattr(config.tactics, name).cost_per_year > 0
+        }
         self.month = self.calendar.start
         self.network = network if network is not None else build_network(config, self.rng)
         self._init_arrays()
@@ -352,7 +359,7 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         """The config of tactic ``name`` if it is active this month, else ``None``."""
         start = self.calendar.tactic_starts.get(name)
         if start is not None and self.month >= start:
-            return getattr(self.config.tactics, name)
+            return self.tactics_at_effort.get(name)
         return None
 
     def enact_law(self) -> None:

@@ -27,7 +27,10 @@ docs/ODD.md (Tactics) describes each for modellers, docs/tactics.md for strategi
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from sim.fields import _f, _money, _p, _when
 
@@ -38,7 +41,9 @@ class Tactic:
 
     ``cost_per_year`` is in staff-months of a coalition professional per year (12 = one
     full-time person): the one unit in which tactics are compared (docs/tactics.md gives the
-    rationale of each value; they are judgements).
+    rationale of each value; they are judgements). It is also the campaign's size: a tactic's
+    other numbers are its strength at its default cost, and :func:`at_effort` scales them
+    with the staff it is given (strength per unit of cost).
     """
 
     enabled: bool = False
@@ -83,7 +88,7 @@ class BroadCoalitionTactic(Tactic):
 
     cost_per_year: float = _f(12.0)
 
-    join_threshold: float = _p(0.3)
+    join_threshold: float = _p(0.15)
     outreach_boost: float = _f(1.5)
 
 
@@ -159,3 +164,67 @@ TACTIC_COSTS: dict[str, float] = {
     name: getattr(TacticsConfig(), name).cost_per_year for name in TACTIC_NAMES
 }
 """Default cost of each tactic in staff-months per year (docs/tactics.md, Costs)."""
+
+
+_Neutral = Callable[[Any], float]
+"""A field's value with no campaign at all, from the model's parameters (``Config.params``)."""
+
+NEUTRAL: dict[str, dict[str, _Neutral]] = {
+    "law": {"bill_boost": lambda p: 0.0, "passage_boost": lambda p: 1.0},
+    "diversified_funding": {"private_boost": lambda p: 0.0, "international_grant": lambda p: 0.0},
+    "subnational_hubs": {
+        "initiative_threshold": lambda p: p.states.initiative_threshold,
+        "office_grant": lambda p: 0.0,
+        "imitation_boost": lambda p: 1.0,
+    },
+    "broad_coalition": {
+        "join_threshold": lambda p: p.coalition.join_threshold,
+        "outreach_boost": lambda p: 1.0,
+    },
+    "international_commitments": {
+        "anchor_multiplier": lambda p: 1.0,
+        "half_life_months": lambda p: p.international.half_life_months,
+    },
+    "senate_champions": {"anchor_boost": lambda p: 0.0, "committee_budget": lambda p: 0.0},
+    "bureaucratic_embedding": {
+        "embedded_share": lambda p: p.turnover.embedded_share,
+        "protected_share": lambda p: 0.0,
+    },
+    "transition_briefings": {
+        "inheritance": lambda p: p.turnover.inheritance,
+        "branding_penalty": lambda p: p.turnover.branding_penalty,
+        "inherited_fading": lambda p: p.federal.adjust_rate,
+    },
+}
+"""What each strength field of each tactic is without the tactic (the model's own rule)."""
+
+
+def effort(name: str, tactic: Tactic) -> float:
+    """The campaign's size e = ``cost_per_year`` ÷ the tactic's default cost (1 = as shipped)."""
+    reference = TACTIC_COSTS[name]
+    return tactic.cost_per_year / reference if reference > 0 else 1.0
+
+
+def at_effort(name: str, tactic: Tactic, params: Any) -> Tactic:
+    """The tactic with its strength scaled by its effort: x = x₀ + e (x_default − x₀).
+
+    x₀ is the field's value without the campaign (:data:`NEUTRAL`), x_default the configured
+    value (the strength bought by the default cost) and e = :func:`effort`: half the staff,
+    half the distance from doing nothing; twice the staff, twice (clipped to the field's
+    range). Linear returns to effort are a judgement (docs/tactics.md). At e = 1 the config is
+    returned as it is.
+    """
+    e = effort(name, tactic)
+    if e == 1.0:
+        return tactic
+    changes = {}
+    for key, neutral in NEUTRAL[name].items():
+        x0 = float(neutral(params))
+        value = x0 + e * (getattr(tactic, key) - x0)
+        low, high = next(f for f in fields(tactic) if f.name == key).metadata["range"]
+        if low is not None:
+            value = max(low, value)
+        if high is not None:
+            value = min(high, value)
+        changes[key] = value
+    return dataclasses.replace(tactic, **changes)

@@ -68,6 +68,7 @@ TINY_PARAMS = [
     "params.senate.coalition_lobbying=0.5",
     "params.senate.base_support=1.0",
     "params.coalition.join_threshold=0.0",
+    "params.coalition.intake=1000",  # no intake limit (tested on its own in test_rules.py)
     "params.federal.budget_adjust=1.0",
     "params.dpa.network_boost=0.5",
     "params.dpa.international_grant=0.2",

@@ -42,12 +42,12 @@ def test_check_prints_every_pattern_and_target(capsys, tmp_path):
 
 def test_sweep_moves_one_parameter(capsys):
     key = "params.coalition.join_threshold"
-    args = ["sweep", "seeds=2", f"grid={key}", "factors=[0.5,3]", *SHORT]
+    args = ["sweep", "seeds=2", f"grid={key}", "factors=[0.5,5]", *SHORT]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert f"| {key} | ×0.5 | 0.2 |" in text
-    assert f"| {key} | ×3 | 1 |" in text  # 1.2 clipped to the range [0, 1]
-    assert f"| {key} | 0.4 | ×0.5 (0.2): " in text  # the identifiability row
+    assert f"| {key} | ×0.5 | 0.125 |" in text
+    assert f"| {key} | ×5 | 1 |" in text  # 1.25 clipped to the range [0, 1]
+    assert f"| {key} | 0.25 | ×0.5 (0.125): " in text  # the identifiability row
     assert text.count("| baseline |") == 1
 
 

@@ -228,8 +228,10 @@ def _recruit_members_plain(self) -> None:
     outreach *= m.venue_shift()
     hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
     draws = m.streams.recruitment.random(len(st.commitment))
-    joins = candidates & (draws < 1.0 - np.exp(-hazard))
-    st.coalition[joins] = self.number
+    p_join = 1.0 - np.exp(-hazard)
+    ready = (candidates & (draws < p_join)).nonzero()[0]
+    intake = cp.intake * (broad.outreach_boost if broad is not None else 1.0)
+    st.coalition[self.admit(ready, draws[ready] / p_join[ready], intake)] = self.number
 
 
 def _plain_step_parts(monkeypatch):

@@ -658,6 +658,61 @@ def test_outreach_recruits_without_exposure(make_model, idx):
     assert sorted(coalition.members.tolist()) == expected  # only organisations and companies
 
 
+def _applicants(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """n applicant indices and their eagerness, the most eager last (to test the order)."""
+    return np.arange(n), np.linspace(0.9, 0.1, n)
+
+
+def test_admit_limits_intake_and_carries_fractions(make_model):
+    model = make_model()
+    coalition = model.coalitions[0]
+    model.mobilisation = 0.0
+    admitted = [coalition.admit(*_applicants(50), intake=2.8).size for _ in range(5)]
+    assert admitted == [2, 3, 3, 3, 3]  # 2.8 a month: 14 in five months
+    assert sum(admitted) == 14
+
+
+def test_admit_takes_the_most_eager_first_in_index_order(make_model):
+    model = make_model()
+    coalition = model.coalitions[0]
+    model.mobilisation = 0.0
+    applicants, eagerness = _applicants(10)
+    assert coalition.admit(applicants, eagerness, intake=3.0).tolist() == [7, 8, 9]
+
+
+def test_admit_everyone_when_there_is_room(make_model):
+    model = make_model()
+    coalition = model.coalitions[0]
+    model.mobilisation = 0.0
+    assert coalition.admit(*_applicants(2), intake=3.0).tolist() == [0, 1]
+    # the unused place does not pile up beyond one month's intake
+    assert coalition.intake_room == 1.0
+    assert coalition.admit(*_applicants(0), intake=3.0).size == 0
+    assert coalition.intake_room == 3.0
+    assert coalition.admit(*_applicants(50), intake=3.0).size == 6
+
+
+def test_mobilisation_raises_the_intake(make_model):
+    model = make_model()
+    coalition = model.coalitions[0]
+    model.mobilisation = 0.5
+    assert coalition.admit(*_applicants(50), intake=2.0).size == 3  # 2 × (1 + 0.5)
+
+
+def test_intake_binds_in_recruit_members(make_model, idx):
+    model = make_model(overrides=["params.coalition.intake=1", "params.coalition.outreach_rate=1"])
+    model.params.coalition.outreach_rate = 1e9  # beyond the validated range: everyone would join
+    st = model.state
+    st.commitment[:] = 1.0
+    coalition = model.coalitions[0]
+    coalition.pooled = 1.0
+    model.mobilisation = 0.0
+    coalition.recruit_members()
+    assert coalition.size == 1  # three would join; one place a month
+    coalition.recruit_members()
+    assert coalition.size == 2
+
+
 def test_recruitment_probability_formula(make_model, idx):
     model = make_model(
         overrides=["params.coalition.recruit_rate=0.7", "params.coalition.outreach_rate=0.2"]
