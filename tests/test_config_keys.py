@@ -226,6 +226,8 @@ CASES: dict[str, list[Change]] = {
     "scenario.salience[1].date": [Change("2019-06")],
     "scenario.salience[1].value": [Change(0.1, LONG)],
     "scenario.anchors": [Change([{"kind": "decree", "name": "D", "date": "launch"}])],
+    # the focal point lost with official backing matters where no coalition offers another one
+    "params.response.signal": [Change(0.25, (*BASE, "scenario.coalitions_active=false"))],
     "tactics.law.passage_boost": [Change(300.0, _tactic_context("law"))],
     "tactics.subnational_hubs.imitation_boost": [Change(50.0, _tactic_context("subnational_hubs"))],
     **{
