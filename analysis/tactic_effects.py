@@ -24,8 +24,13 @@ def tactic_effects(
     is the mean of per-seed differences and the interval a t interval on them; otherwise a
     Welch interval on the difference of means.
 
+    When the runs carry ``tactic_cost_per_year`` (staff-months a year, docs/tactics.md), the
+    effect is also given per full-time person (12 staff-months a year): ``cost_per_year``,
+    ``per_fte``, ``per_fte_low``, ``per_fte_high`` (NaN for a set that costs nothing).
+
     Returns:
-        Columns ``tactics, n, mean, effect, low, high, tactic_count``, best effect first.
+        Columns ``tactics, n, mean, effect, low, high, tactic_count`` (and the cost columns),
+        best effect first.
 
     Raises:
         ValueError: If there is no baseline run.
@@ -44,21 +49,33 @@ def tactic_effects(
         else:
             effect = vals.mean() - base_by_rep.mean()
             half = _welch_half(vals.to_numpy(), base_by_rep.to_numpy())
-        rows.append(
-            {
-                "tactics": name,
-                "n": len(vals),
-                "mean": vals.mean(),
-                "effect": effect,
-                "low": effect - half,
-                "high": effect + half,
-                "tactic_count": len(str(name).split("+")),
-            }
-        )
+        row = {
+            "tactics": name,
+            "n": len(vals),
+            "mean": vals.mean(),
+            "effect": effect,
+            "low": effect - half,
+            "high": effect + half,
+            "tactic_count": len(str(name).split("+")),
+        }
+        if "tactic_cost_per_year" in grp.columns:
+            row.update(_per_fte(row, float(grp["tactic_cost_per_year"].median())))
+        rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:
         return out
     return out.sort_values(["effect", "tactics"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _per_fte(row: dict, cost: float) -> dict[str, float]:
+    """The effect and its interval per full-time person (12 staff-months a year)."""
+    ftes = cost / 12.0 if np.isfinite(cost) and cost > 0 else float("nan")
+    return {
+        "cost_per_year": cost,
+        "per_fte": row["effect"] / ftes,
+        "per_fte_low": row["low"] / ftes,
+        "per_fte_high": row["high"] / ftes,
+    }
 
 
 def _t_half(sd: float, n: int, dof: float) -> float:
@@ -146,6 +163,14 @@ def describe_tactic_effects(effects: pd.DataFrame, value: str = "continuity_inde
         lines.append(f"The best combination is {show(combos.iloc[0])}.")
     if len(singles) > 1:
         lines.append(f"The single tactic that helps least is {show(singles.iloc[-1])}.")
+    if "per_fte" in effects.columns and singles["per_fte"].notna().any():
+        best = singles.loc[singles["per_fte"].idxmax()]
+        lines.append(
+            f"Per full-time person a year (12 staff-months), the single tactic that buys most is "
+            f"{tactic_words(best['tactics'])} ({best['per_fte']:+.3f}, 95 % CI "
+            f"{best['per_fte_low']:+.3f} to {best['per_fte_high']:+.3f}; it costs "
+            f"{best['cost_per_year']:g} staff-months a year)."
+        )
     unclear = effects[(effects["low"] <= 0) & (effects["high"] >= 0)]
     harmful = effects[effects["high"] < 0]
     if not unclear.empty:

@@ -132,3 +132,21 @@ def test_contributions(tmp_path):
 
 def test_contributions_empty_reference():
     assert describe_contributions(pd.DataFrame(), None) == []
+
+
+def test_tactic_effects_per_full_time_person():
+    """With the runs' tactic cost, effects are also given per 12 staff-months a year."""
+    runs = sweep_runs(tactics=["none", "law", "hubs"], reps=6)
+    cost = {"none": 0.0, "law": 24.0, "hubs": 6.0}
+    runs["tactic_cost_per_year"] = runs["tactics"].map(cost)
+    eff = tactic_effects(runs).set_index("tactics")
+    for name in ("law", "hubs"):
+        ftes = cost[name] / 12
+        assert eff.loc[name, "per_fte"] == pytest.approx(eff.loc[name, "effect"] / ftes)
+        assert eff.loc[name, "per_fte_low"] == pytest.approx(eff.loc[name, "low"] / ftes)
+    text = " ".join(describe_tactic_effects(eff.reset_index()))
+    # the same effect (+0.1 each), but hubs cost a quarter as much
+    assert "the single tactic that buys most is hubs (+0.19" in text or "is hubs (+0.20" in text
+    assert "it costs 6 staff-months a year" in text
+    free = runs.assign(tactic_cost_per_year=0.0)
+    assert tactic_effects(free)["per_fte"].isna().all()

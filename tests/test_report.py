@@ -88,6 +88,7 @@ def test_tactics_sweep_report(dirs):
     assert "tactics" in sections(html) and "heatmap" not in sections(html)
     assert "The single tactic that raises the continuity index most is broad coalition" in html
     assert "law + broad coalition" in html
+    assert "Per full-time person a year (12 staff-months), the single tactic that buys most" in html
 
 
 def test_report_on_a_run_directory(dirs):
