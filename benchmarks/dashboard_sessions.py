@@ -17,6 +17,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -61,10 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
+    # the app's output goes to a file: a pipe nobody reads would stop the server once full
+    log = tempfile.TemporaryFile(mode="w+", prefix="dashboard_sessions-", suffix=".log")
     proc = subprocess.Popen(
         [sys.executable, "-m", "experiments.app", "--port", str(port), "--no-show"],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -76,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the app did not start") from None
+                    log.seek(0)
+                    raise RuntimeError(f"the app did not start:\n{log.read()[-2000:]}") from None
                 time.sleep(0.5)
         for _ in range(5):  # warm up: first sessions fill caches (Bokeh, Panel, numpy)
             open_close(url)
@@ -101,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         proc.terminate()
         proc.wait(20)
+        log.close()
     OUT.mkdir(exist_ok=True)
     (OUT / "dashboard_sessions.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

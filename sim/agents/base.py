@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from typing import TYPE_CHECKING
 
 import mesa
@@ -10,6 +12,26 @@ from sim.state import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import ContinuityModel
+
+
+class _UniqueIds(weakref.WeakKeyDictionary):
+    """Model → the counter of its agents' ``unique_id`` (1, 2, ...), holding the models weakly.
+
+    Mesa 3.3.1 counts ids in ``mesa.Agent._ids``, a class-level ``defaultdict`` keyed by the
+    model: it holds every model ever given an agent, so no model (its agents, arrays, network,
+    recorder; about 0.6 MB for Mexico) is ever freed: not a closed dashboard session's, not one
+    replaced by Reset, not a ``run(keep_model=False)`` one (mesa/mesa#3179, fixed upstream by
+    mesa/mesa#3180, after 3.3.1). :class:`ActorAgent` shadows that attribute with this
+    dictionary, which forgets a model once it is freed; the ids are the same (1, 2, ... per
+    model). It does nothing once mesa stops using ``_ids`` and can go when mesa is upgraded.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count[int]:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
 
 
 class ActorAgent(mesa.Agent):
@@ -24,6 +46,7 @@ class ActorAgent(mesa.Agent):
     """
 
     model: ContinuityModel
+    _ids = _UniqueIds()  # instead of mesa.Agent's, which keeps every model alive (see above)
 
     def __init__(self, model: ContinuityModel, index: int, node_id: str, name: str):
         super().__init__(model)
