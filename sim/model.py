@@ -356,7 +356,11 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         return self.calendar.cut_fraction(self.month, budget)
 
     def tactic(self, name: str):
-        """The config of tactic ``name`` if it is active this month, else ``None``."""
+        """Tactic ``name`` if it is active this month, else ``None``.
+
+        Active: enabled, started and with ``cost_per_year`` > 0; returned at the strength its
+        staff buys (:func:`sim.tactics.at_effort`).
+        """
         start = self.calendar.tactic_starts.get(name)
         if start is not None and self.month >= start:
             return self.tactics_at_effort.get(name)

@@ -28,7 +28,6 @@ docs/ODD.md (Tactics) describes each for modellers, docs/tactics.md for strategi
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -166,37 +165,43 @@ TACTIC_COSTS: dict[str, float] = {
 """Default cost of each tactic in staff-months per year (docs/tactics.md, Costs)."""
 
 
-_Neutral = Callable[[Any], float]
-"""A field's value with no campaign at all, from the model's parameters (``Config.params``)."""
-
-NEUTRAL: dict[str, dict[str, _Neutral]] = {
-    "law": {"bill_boost": lambda p: 0.0, "passage_boost": lambda p: 1.0},
-    "diversified_funding": {"private_boost": lambda p: 0.0, "international_grant": lambda p: 0.0},
+NEUTRAL: dict[str, dict[str, float | str]] = {
+    "law": {"bill_boost": 0.0, "passage_boost": 1.0},
+    "diversified_funding": {"private_boost": 0.0, "international_grant": 0.0},
     "subnational_hubs": {
-        "initiative_threshold": lambda p: p.states.initiative_threshold,
-        "office_grant": lambda p: 0.0,
-        "imitation_boost": lambda p: 1.0,
+        "initiative_threshold": "states.initiative_threshold",
+        "office_grant": 0.0,
+        "imitation_boost": 1.0,
     },
-    "broad_coalition": {
-        "join_threshold": lambda p: p.coalition.join_threshold,
-        "outreach_boost": lambda p: 1.0,
-    },
+    "broad_coalition": {"join_threshold": "coalition.join_threshold", "outreach_boost": 1.0},
     "international_commitments": {
-        "anchor_multiplier": lambda p: 1.0,
-        "half_life_months": lambda p: p.international.half_life_months,
+        "anchor_multiplier": 1.0,
+        "half_life_months": "international.half_life_months",
     },
-    "senate_champions": {"anchor_boost": lambda p: 0.0, "committee_budget": lambda p: 0.0},
+    "senate_champions": {"anchor_boost": 0.0, "committee_budget": 0.0},
     "bureaucratic_embedding": {
-        "embedded_share": lambda p: p.turnover.embedded_share,
-        "protected_share": lambda p: 0.0,
+        "embedded_share": "turnover.embedded_share",
+        "protected_share": 0.0,
     },
     "transition_briefings": {
-        "inheritance": lambda p: p.turnover.inheritance,
-        "branding_penalty": lambda p: p.turnover.branding_penalty,
-        "inherited_fading": lambda p: p.federal.adjust_rate,
+        "inheritance": "turnover.inheritance",
+        "branding_penalty": "turnover.branding_penalty",
+        "inherited_fading": "federal.adjust_rate",
     },
 }
-"""What each strength field of each tactic is without the tactic (the model's own rule)."""
+"""What each strength field of each tactic is without the tactic: a number (no boost,
+multiplier 1), or the dotted key under ``params`` of the model's own value (the base threshold,
+the share of know-how kept at a turnover, ...)."""
+
+
+def neutral(name: str, key: str, params: Any) -> float:
+    """The value of field ``key`` of tactic ``name`` without the tactic (:data:`NEUTRAL`)."""
+    value = NEUTRAL[name][key]
+    if isinstance(value, str):
+        for part in value.split("."):
+            params = getattr(params, part)
+        return float(params)
+    return value
 
 
 def effort(name: str, tactic: Tactic) -> float:
@@ -218,8 +223,8 @@ def at_effort(name: str, tactic: Tactic, params: Any) -> Tactic:
     if e == 1.0:
         return tactic
     changes = {}
-    for key, neutral in NEUTRAL[name].items():
-        x0 = float(neutral(params))
+    for key in NEUTRAL[name]:
+        x0 = neutral(name, key, params)
         value = x0 + e * (getattr(tactic, key) - x0)
         low, high = next(f for f in fields(tactic) if f.name == key).metadata["range"]
         if low is not None:

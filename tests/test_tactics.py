@@ -223,15 +223,15 @@ def test_a_tactic_with_no_staff_does_nothing(name):
 @pytest.mark.parametrize("name", TACTIC_NAMES)
 def test_strength_scales_with_the_staff_a_tactic_gets(name):
     """x = x₀ + e (x_default − x₀): half the cost, half the distance from no tactic."""
-    from sim.tactics import NEUTRAL, TACTIC_COSTS, at_effort
+    from sim.tactics import NEUTRAL, TACTIC_COSTS, at_effort, neutral
 
     cfg = load_config([f"tactics=[{name}]"])
     tactic = getattr(cfg.tactics, name)
     assert at_effort(name, tactic, cfg.params) is tactic  # the default cost: as configured
     half = dataclasses.replace(tactic, cost_per_year=TACTIC_COSTS[name] / 2)
     scaled = at_effort(name, half, cfg.params)
-    for key, neutral in NEUTRAL[name].items():
-        x0, x = neutral(cfg.params), getattr(tactic, key)
+    for key in NEUTRAL[name]:
+        x0, x = neutral(name, key, cfg.params), getattr(tactic, key)
         assert getattr(scaled, key) == pytest.approx(x0 + 0.5 * (x - x0)), key
     assert set(NEUTRAL[name]) == {
         f.name

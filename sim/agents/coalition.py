@@ -143,8 +143,9 @@ class Coalition(ActorAgent):
         outreach *= m.venue_shift()  # a mobilised coalition campaigns harder
         hazard = interest * (cp.recruit_rate * exposure + outreach_rate * outreach)
         p_join = 1.0 - np.exp(-hazard)
-        ready = draws[able] < p_join
-        eagerness = draws[able][ready] / p_join[ready]  # smaller = further inside its odds
+        drawn = draws[able]
+        ready = drawn < p_join
+        eagerness = drawn[ready] / p_join[ready]  # smaller = further inside its odds
         intake = cp.intake * (broad.outreach_boost if broad is not None else 1.0)
         st.coalition[self.admit(able[ready], eagerness, intake)] = self.number
 
