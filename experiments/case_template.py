@@ -21,9 +21,9 @@ SCENARIO = """\
 # Put the citation of every value in a comment next to it (a document, a law, a press article);
 # say "judgement" where a value is yours, and why. Format of every key: docs/cases.md.
 name: {name}
-start: "2019-01"            # TODO: the month work on the strategy began (source)
-end: "2030-12"              # the horizon
-strategy_start: "2019-01"   # the strategy's stocks start from zero here
+start: "2019-01"            # the run's first month (usually = strategy_start)
+end: "2030-12"              # the run's last month
+strategy_start: "2019-01"   # TODO: the month work on the strategy began (source); its stocks start here
 strategy_launch: "2020-06"  # TODO: the month the strategy was adopted or published (source)
 reference_date: "2022-03"   # T0 when a run has no turnover: the first turnover below
 present: null               # a YYYY-MM month: ask about the first turnover at or after it

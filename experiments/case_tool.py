@@ -32,6 +32,9 @@ Guide: docs/cases.md ("Model your own country").
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED = ("case", "scenario", "shocks", "network", "patterns")
+MISSING = "missing (a case needs"
+INVALID = "not valid YAML"
+
 FORBIDDEN_GROUPS = ("params", "tactics", "experiment", "hydra")
 """Groups a case folder may not hold: behavioural parameters come from the Mexico calibration
 (a case sets only its own inputs); tactics and experiments are chosen per run."""
@@ -100,19 +103,21 @@ def check_case(target: str, run: bool = True) -> list[str]:
     folder, name = resolve(target)
     packaged = folder == packaged_conf_dir().resolve()
     problems = [] if packaged else _layout(folder, name)
-    if problems:
-        return problems
+    if any(MISSING in p for p in problems):
+        return problems  # without its files the rest cannot be read
+    readable = not any(INVALID in p for p in problems)
     previous = user_config_dir()
     try:
         if not packaged:
             set_user_config_dir(folder)
         problems += _data(folder, name)
-        problems += _config(name)
+        if readable:  # Hydra cannot compose a file that is not YAML
+            problems += _config(name)
         if not problems and run:
             problems += _run(name)
     finally:
         set_user_config_dir(previous)
-    return problems
+    return list(dict.fromkeys(problems))  # one line per problem, even if two checks see it
 
 
 def _layout(folder: Path, name: str) -> list[str]:
@@ -121,6 +126,10 @@ def _layout(folder: Path, name: str) -> list[str]:
     for group in REQUIRED:
         if not (folder / group / f"{name}.yaml").is_file():
             problems.append(f"{folder}/{group}/{name}.yaml: missing (a case needs {group})")
+    for group in REQUIRED:
+        path = folder / group / f"{name}.yaml"
+        if path.is_file():
+            problems += _yaml_problems(path)
     for group in FORBIDDEN_GROUPS:
         if (folder / group).exists():
             problems.append(
@@ -142,19 +151,46 @@ def _layout(folder: Path, name: str) -> list[str]:
     return problems
 
 
-def _data(folder: Path, name: str) -> list[str]:
-    """The network file's data: loadable, cited, and every actor the scenario names defined."""
+def _yaml_problems(path: Path) -> list[str]:
+    """One line for a file that is not valid YAML (its line and what is wrong)."""
     import yaml
 
+    try:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [f"{path}: {INVALID}{where} ({reason}); check the indentation and quotes"]
+    return []
+
+
+def _read_yaml(path: Path) -> object:
+    """A case file's YAML, or None if it is missing or invalid (reported by _layout)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def _data(folder: Path, name: str) -> list[str]:
+    """The network file's data: loadable, cited, and every actor the scenario names defined."""
     from sim.case_network import check_case_files
     from sim.cases import data_folder
     from sim.errors import NetworkFileError
     from sim.networks import load_network
 
-    network = yaml.safe_load((folder / "network" / f"{name}.yaml").read_text(encoding="utf-8"))
+    network = _read_yaml(folder / "network" / f"{name}.yaml")
     if not isinstance(network, dict) or network.get("kind") not in ("case", "mexico"):
         return []  # a synthetic network or a user's file: the config check covers it
-    data = data_folder(str(network.get("data") or name)) if network.get("kind") == "case" else None
+    try:
+        data = (
+            data_folder(str(network.get("data") or name)) if network.get("kind") == "case" else None
+        )
+    except InputError:
+        return []  # an unknown network.data is reported by the config check
     if data is None:
         return []
     actors, ties = data / "actors.csv", data / "ties.csv"
@@ -171,7 +207,8 @@ def _data(folder: Path, name: str) -> list[str]:
     for hub in network.get("hubs") or []:
         if hub not in ids:
             problems.append(f"network.hubs: {hub!r} is not an actor of {actors}")
-    scenario = yaml.safe_load((folder / "scenario" / f"{name}.yaml").read_text(encoding="utf-8"))
+    scenario = _read_yaml(folder / "scenario" / f"{name}.yaml")
+    scenario = scenario if isinstance(scenario, dict) else {}
     for k, c in enumerate((scenario or {}).get("coalitions") or []):
         node = c.get("node") if isinstance(c, dict) else None
         if node not in ids or types.get(node) != "coalition":
@@ -193,7 +230,8 @@ def _data(folder: Path, name: str) -> list[str]:
             f"{actors}: coalition {node!r} has no entry in scenario.coalitions (add its founding "
             "month, or remove it)"
         )
-    shocks = yaml.safe_load((folder / "shocks" / f"{name}.yaml").read_text(encoding="utf-8"))
+    shocks = _read_yaml(folder / "shocks" / f"{name}.yaml")
+    shocks = shocks if isinstance(shocks, dict) else {}
     calendar = ((shocks or {}).get("elections") or {}).get("state_calendar") or {}
     for state in calendar:
         if types.get(state) != "state":
@@ -271,6 +309,11 @@ def main(args: list[str]) -> int:
                 )
             folder = new_case(names[0], directory)
             print(f"Wrote the template case {names[0]!r} into {folder}")
+            if names[0] in _packaged():
+                print(
+                    f"Note: a case {names[0]!r} ships with Continuity; with --config-dir {folder} "
+                    "yours is used instead of it (without --config-dir the shipped one runs)."
+                )
             print(f"Next: fill in every TODO (docs/cases.md), then: continuity case check {folder}")
             return 0
         if command == "check":

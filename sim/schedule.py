@@ -60,8 +60,9 @@ class Schedule:
         turnover = launch if turnover is None else turnover
         active_from = parse_month(sc.strategy_start or sc.strategy_launch)
         opportunities: dict[int, list[str]] = {}
-        for e in sc.international_opportunities:
-            opportunities.setdefault(parse_month(e.date), []).append(e.name)
+        for e in sc.international_opportunities:  # one older than the strategy: taken at its start
+            month = max(parse_month(e.date), active_from)
+            opportunities.setdefault(month, []).append(e.name)
         return cls(
             start=start,
             end=end,

@@ -124,7 +124,7 @@ def test_an_outcome_needs_the_federal_outcome_pattern():
     assert "needs a federal_outcome pattern" in str(err.value.problems)
 
 
-@pytest.mark.parametrize("case", ["mexico", "chile", "colombia", "argentina"])
+@pytest.mark.parametrize("case", ["mexico", "chile", "colombia", "argentina", "brazil"])
 def test_every_case_states_its_outcome_on_the_same_definition(case):
     spec = load_spec(case)
     assert spec.outcome is not None

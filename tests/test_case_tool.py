@@ -145,12 +145,12 @@ def test_a_missing_group_file_is_named(ready_case):
     ]
 
 
-@pytest.mark.parametrize("case", ["mexico", "chile", "colombia", "argentina"])
+@pytest.mark.parametrize("case", ["mexico", "chile", "colombia", "argentina", "brazil"])
 def test_every_shipped_case_passes_its_check(case):
     assert check_case(case) == []
 
 
-@pytest.mark.parametrize("case", ["chile", "colombia", "argentina"])
+@pytest.mark.parametrize("case", ["chile", "colombia", "argentina", "brazil"])
 def test_a_case_run_is_deterministic_and_differs_from_mexico(case):
     import sim
 
@@ -185,3 +185,35 @@ def test_a_case_outside_the_repository_runs_and_validates_end_to_end(ready_case,
     assert "case atlantis" in checked.stdout and "federal strategy" in checked.stdout
     unknown = continuity("run", "case=atlantis")
     assert unknown.returncode == 2 and "case: no option 'atlantis'" in unknown.stderr
+
+
+def test_the_project_cites_public_sources_not_internal_notes():
+    """Users do not have the team's research notes: no file may cite them as a source."""
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"CASES\.md|BRIEF\.md|\.\./shared")
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("conf", "docs", "sim", "experiments", "analysis")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".md", ".yaml", ".csv", ".py", ".ipynb")
+        and pattern.search(path.read_text(encoding="utf-8", errors="ignore"))
+    ]
+    assert offenders == []
+
+
+def test_invalid_yaml_is_one_line_and_every_other_problem_comes_with_it(ready_case, capsys):
+    (ready_case / "params").mkdir()
+    _edit(ready_case / "scenario" / "atlantis.yaml", "name: atlantis\n", "name: [atlantis\n")
+    _edit(ready_case / "ties.csv", '"hearings (source)"', '""')
+    assert main(["check", str(ready_case)]) == 2
+    err = capsys.readouterr().err
+    assert "scenario/atlantis.yaml: not valid YAML at line" in err
+    assert "may not set params" in err and "empty citation" in err
+    assert "Traceback" not in err
+    assert err.count("empty citation") == 1
+
+
+def test_a_new_case_named_like_a_shipped_one_is_told_which_runs(tmp_path, capsys):
+    assert main(["new", "chile", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "a case 'chile' ships with Continuity" in out and "--config-dir" in out

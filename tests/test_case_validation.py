@@ -16,7 +16,7 @@ from sim.errors import InputError
 
 
 def test_every_shipped_case_has_an_outcome_and_mexico_comes_first():
-    assert outcome_cases() == ["mexico", "argentina", "chile", "colombia"]
+    assert outcome_cases() == ["mexico", "argentina", "brazil", "chile", "colombia"]
 
 
 def test_a_case_brings_its_scenario_and_its_own_counterfactuals(tmp_path):
@@ -37,10 +37,10 @@ def test_case_all_tabulates_each_observed_outcome_against_the_model(tmp_path):
     options = parse_args([f"case={ALL_CASES}", "seeds=2", f"out={tmp_path}"])
     result = validate_cases(options, progress=False)
     table = result.table
-    assert list(table["case"]) == ["mexico", "argentina", "chile", "colombia"]
-    assert list(table["observed"]) == ["dies", "dies", "survives", "survives"]
+    assert list(table["case"]) == ["mexico", "argentina", "brazil", "chile", "colombia"]
+    assert list(table["observed"]) == ["dies", "dies", "survives", "survives", "survives"]
     assert table["share"].between(0, 1).all()
-    assert list(table["control"]) == ["no_turnover", "decree_at_launch", "no_anchor", "no_anchor"]
+    assert list(table["control"]) == ["no_turnover", "decree_at_launch", "", "no_anchor", "no_anchor"]
     stored = pd.read_parquet(tmp_path / "cases.parquet")
     pd.testing.assert_frame_equal(stored, table)
     text = format_cases(result)
@@ -61,3 +61,11 @@ def test_the_present_moves_t0_the_relative_dates_and_the_cut_to_the_next_turnove
     with pytest.raises(InputError) as err:
         sim.load_config(["case=chile", "scenario.present=2040-01"])
     assert any("scenario.present" in p and "outside" in p for p in err.value.problems)
+
+
+def test_the_knife_edge_check_reports_a_share_per_case():
+    from experiments.case_sensitivity import outcome_shares
+
+    shares = outcome_shares(["params.turnover.inheritance=0.27"], seeds=1, jobs=1)
+    assert list(shares) == ["mexico", "argentina", "brazil", "chile", "colombia"]
+    assert all(s in (0.0, 1.0) for s in shares.values())
