@@ -64,10 +64,7 @@ def outcome_shares(overrides: list[str], seeds: int, jobs: int) -> dict[str, flo
             tasks.append((case, cfg, spec, True))
     results = _execute(tasks, jobs, progress=False)
     rows = pd.DataFrame(
-        [
-            {"case": r["record"]["variant"], "held": r["patterns"][OUTCOME_PATTERN]}
-            for r in results
-        ]
+        [{"case": r["record"]["variant"], "held": r["patterns"][OUTCOME_PATTERN]} for r in results]
     )
     for case, part in rows.groupby("case", sort=False):
         shares[str(case)] = float(part["held"].mean())

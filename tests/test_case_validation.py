@@ -40,7 +40,13 @@ def test_case_all_tabulates_each_observed_outcome_against_the_model(tmp_path):
     assert list(table["case"]) == ["mexico", "argentina", "brazil", "chile", "colombia"]
     assert list(table["observed"]) == ["dies", "dies", "survives", "survives", "survives"]
     assert table["share"].between(0, 1).all()
-    assert list(table["control"]) == ["no_turnover", "decree_at_launch", "", "no_anchor", "no_anchor"]
+    assert list(table["control"]) == [
+        "no_turnover",
+        "decree_at_launch",
+        "",
+        "no_anchor",
+        "no_anchor",
+    ]
     stored = pd.read_parquet(tmp_path / "cases.parquet")
     pd.testing.assert_frame_equal(stored, table)
     text = format_cases(result)
