@@ -124,9 +124,9 @@ def run_command(args: list[str]) -> int:
         if problem:
             return _fail("run", [problem])
     from experiments.run import main as hydra_main
-    from sim.paths import hydra_argv
+    from sim.paths import hydra_argv, hydra_search_overrides
 
-    sys.argv = ["continuity run", *hydra_argv(), *args]
+    sys.argv = ["continuity run", *hydra_argv(), *args, *hydra_search_overrides()]
     hydra_main()
     return 0
 

@@ -89,17 +89,21 @@ def group_options(group: str) -> list[str]:
 
 
 def hydra_argv() -> list[str]:
-    """Command-line arguments that give a Hydra app the user's directory and the case folders.
+    """Command-line flags that give a Hydra app the user's directory (first in the path)."""
+    user = user_config_dir()
+    return ["--config-dir", str(user)] if user is not None else []
 
-    The user's directory comes first (``--config-dir``), then every case folder
-    (``hydra.searchpath``), then the packaged directory.
+
+def hydra_search_overrides() -> list[str]:
+    """The override that puts every case folder on a Hydra app's search path (after the user's).
+
+    Give it after the other overrides: Hydra's command line takes its flags first.
     """
     user = user_config_dir()
-    argv = ["--config-dir", str(user)] if user is not None else []
     cases = [d for d in _extra_search_dirs() if d != user]
-    if cases:
-        argv.append("hydra.searchpath=[" + ",".join(f"file://{d}" for d in cases) + "]")
-    return argv
+    if not cases:
+        return []
+    return ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in cases) + "]"]
 
 
 @contextlib.contextmanager
@@ -107,8 +111,8 @@ def initialize() -> Iterator[list[str]]:
     """Hydra's ``initialize_config_dir`` over :func:`config_dirs`, for ``hydra.compose``.
 
     The packaged directory is Hydra's primary config directory; the user's and the case
-    folders come before it on the search path, exactly as :func:`hydra_argv` does for a Hydra
-    app. Yields extra
+    folders come before it on the search path, exactly as :func:`hydra_argv` and
+    :func:`hydra_search_overrides` do for a Hydra app. Yields extra
     overrides for ``compose`` (none today; kept so callers need not change).
     """
     from hydra import initialize_config_dir

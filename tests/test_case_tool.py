@@ -217,3 +217,23 @@ def test_a_new_case_named_like_a_shipped_one_is_told_which_runs(tmp_path, capsys
     assert main(["new", "chile", "--dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "a case 'chile' ships with Continuity" in out and "--config-dir" in out
+
+
+@pytest.mark.slow
+def test_a_sweep_of_a_case_runs_the_case(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYDRA_", "CONTINUITY_"))}
+    env["MPLBACKEND"] = "Agg"
+    done = subprocess.run(
+        [CONTINUITY, "sweep", "case=argentina", "experiment=replications"]
+        + ["design.replications=2", "hydra.sweep.dir=sw"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    import pandas as pd
+
+    runs = pd.read_parquet(tmp_path / "sw" / "runs.parquet")
+    assert list(runs["scenario"]) == ["argentina", "argentina"]
