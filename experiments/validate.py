@@ -260,7 +260,7 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
                 values[key] = None
         elif key == "case":
             values["case"] = text
-            if text != ALL_CASES:
+            if text != ALL_CASES and text in available_cases():
                 overrides.append(token)  # the case's scenario, network and shocks
         elif key == "counterfactuals":
             values["counterfactuals"] = tuple(dict.fromkeys(_names(text)))
@@ -360,8 +360,8 @@ def check_options(options: Options) -> list[str]:
         pass
     elif options.case not in available_cases():
         problems.append(
-            f"case: no pattern spec for {options.case!r} (conf/patterns/{options.case}.yaml); "
-            f"available: {', '.join(available_cases())}"
+            f"case: no case {options.case!r} (no patterns/{options.case}.yaml); available: "
+            f"{', '.join(available_cases())}, or all (docs/cases.md)"
         )
     else:
         try:

@@ -318,7 +318,7 @@ def test_spec_errors_are_one_line_each(change, expected):
 
 
 def test_unknown_case_and_bad_yaml(tmp_path):
-    with pytest.raises(InputError, match="no pattern spec .*available cases: mexico"):
+    with pytest.raises(InputError, match="no pattern spec .*available cases: argentina, brazil"):
         load_spec("atlantis")
     bad = tmp_path / "bad.yaml"
     bad.write_text("patterns: [\n", encoding="utf-8")
