@@ -74,6 +74,7 @@ def outcome_shares(overrides: list[str], seeds: int, jobs: int) -> dict[str, flo
 def sensitivity(seeds: int = 12, factor: float = 0.1, jobs: int = 2) -> pd.DataFrame:
     """One row per parameter × direction (and the shipped values): the share per case."""
     rows = [{"parameter": "(as shipped)", "value": float("nan")} | outcome_shares([], seeds, jobs)]
+    print(rows[-1], file=sys.stderr, flush=True)
     for key in PARAMETERS:
         base = _value(key)
         for f in (1 - factor, 1 + factor):
@@ -82,6 +83,16 @@ def sensitivity(seeds: int = 12, factor: float = 0.1, jobs: int = 2) -> pd.DataF
             rows.append({"parameter": f"{key} × {f:g}", "value": value} | shares)
             print(rows[-1], file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """A Markdown table: one row per parameter × factor, one column per case (share of seeds)."""
+    cases = [c for c in table.columns if c not in ("parameter", "value")]
+    lines = ["| parameter × factor | " + " | ".join(cases) + " |", "|---|" + "---:|" * len(cases)]
+    for row in table.itertuples(index=False):
+        shares = " | ".join(f"{100 * getattr(row, c):.0f} %" for c in cases)
+        lines.append(f"| {row.parameter} | {shares} |")
+    return "\n".join(lines)
 
 
 def main(args: list[str]) -> int:
@@ -98,7 +109,7 @@ def main(args: list[str]) -> int:
     except (InputError, ValueError) as exc:
         print(f"case_sensitivity: {exc}", file=sys.stderr)
         return 2
-    text = table.drop(columns="value").to_markdown(index=False, floatfmt=".2f")
+    text = format_table(table)
     print(text)
     if values["out"]:
         Path(values["out"]).write_text(text + "\n", encoding="utf-8")

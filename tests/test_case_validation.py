@@ -70,8 +70,15 @@ def test_the_present_moves_t0_the_relative_dates_and_the_cut_to_the_next_turnove
 
 
 def test_the_knife_edge_check_reports_a_share_per_case():
-    from experiments.case_sensitivity import outcome_shares
+    import pandas as pd
+
+    from experiments.case_sensitivity import format_table, outcome_shares
 
     shares = outcome_shares(["params.turnover.inheritance=0.27"], seeds=1, jobs=1)
     assert list(shares) == ["mexico", "argentina", "brazil", "chile", "colombia"]
     assert all(s in (0.0, 1.0) for s in shares.values())
+    text = format_table(pd.DataFrame([{"parameter": "x × 0.9", "value": 0.27} | shares]))
+    assert (
+        text.splitlines()[0]
+        == "| parameter × factor | mexico | argentina | brazil | chile | colombia |"
+    )
