@@ -10,14 +10,17 @@ USAGE = """usage: continuity COMMAND [--config-dir DIR] [hydra overrides]
 Commands:
   run       one run of a scenario (default: Mexico 2017-01..2030-12) into Hydra's run directory
             e.g.  continuity run seed=7 shocks.funding_cut.size=0.8
+                  continuity run case=chile             (cases: mexico, chile, colombia, argentina)
                   continuity run network=synthetic network.n_agents=10000
                   continuity run hydra.run.dir=out/mexico
   run --help  every config group and key with its default
-  validate  the Mexico scenario over many seeds: share of seeds in which each pattern of docs/validation.md
+  validate  a case over many seeds: share of seeds in which each of its patterns (docs/validation.md)
             holds, counterfactuals against the baseline; exit 1 if a pattern holds in < 80 %
-            e.g.  continuity validate                      (50 seeds, all counterfactuals)
+            e.g.  continuity validate                      (Mexico, 50 seeds, all counterfactuals)
                   continuity validate seeds=10 jobs=2 out=out/validate
                   continuity validate counterfactuals=[no_coalition,deep_cut]
+                  continuity validate case=chile           (a comparison case: docs/cases.md)
+                  continuity validate case=all seeds=20    (every case: observed outcome vs model)
   validate --help  its arguments
   sweep     a designed experiment (grid, LHS, Sobol, Morris x seeds) through Hydra's launchers,
             resumable; writes DIR/runs.parquet and DIR/timeseries.parquet
@@ -31,13 +34,18 @@ Commands:
   app       the teaching dashboard in the browser: each tab its own model, sliders, presets, play
             e.g.  continuity app --port 8765          (then open http://127.0.0.1:8765/)
   app --help  its options
+  case      model your own country: a template case folder, and a check before any run
+            e.g.  continuity case new atlantis --dir cases
+                  continuity case check cases/atlantis
+                  continuity run --config-dir cases/atlantis case=atlantis
+  case --help  its options
 
 Configuration: the packaged config groups (conf/ of the repository; docs/ODD.md); add or replace
 groups with your own directory: continuity run|sweep|validate --config-dir DIR ...
 (docs/configuration.md). Documentation: docs/README.md.
 """
 
-CONFIG_DIR_COMMANDS = ("run", "sweep", "validate")
+CONFIG_DIR_COMMANDS = ("run", "sweep", "validate", "app", "case")
 """The commands that compose configs and so take ``--config-dir DIR``."""
 
 
@@ -116,9 +124,9 @@ def run_command(args: list[str]) -> int:
         if problem:
             return _fail("run", [problem])
     from experiments.run import main as hydra_main
-    from sim.paths import hydra_argv
+    from sim.paths import hydra_argv, hydra_search_overrides
 
-    sys.argv = ["continuity run", *hydra_argv(), *args]
+    sys.argv = ["continuity run", *hydra_argv(), *args, *hydra_search_overrides()]
     hydra_main()
     return 0
 
@@ -132,7 +140,15 @@ def validate_command(args: list[str]) -> int:
         print(validate.USAGE)
         return 0
     try:
-        result = validate.run_validation(validate.parse_args(args))
+        options = validate.parse_args(args)
+        if options.case == validate.ALL_CASES:
+            from experiments.validate_cases import format_cases, validate_cases
+
+            table = validate_cases(options)
+            print(format_cases(table))
+            print(f"Wrote {', '.join(str(f) for f in table.files)}")
+            return table.exit_code
+        result = validate.run_validation(options)
     except InputError as exc:
         return _fail("validate", exc.problems)
     print(validate.format_text(result))
@@ -178,6 +194,13 @@ def report_command(args: list[str]) -> int:
         return _fail("report", exc.problems)
 
 
+def case_command(args: list[str]) -> int:
+    """``continuity case new|check``: write a template case folder, or check one."""
+    from experiments import case_tool
+
+    return case_tool.main(args)
+
+
 def app_command(args: list[str]) -> int:
     """``continuity app``: serve the teaching dashboard on localhost."""
     from experiments import app
@@ -192,6 +215,7 @@ COMMANDS = {
     "collect": collect_command,
     "report": report_command,
     "app": app_command,
+    "case": case_command,
 }
 
 

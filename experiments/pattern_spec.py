@@ -1,7 +1,7 @@
 """A case's pattern spec: ``conf/patterns/CASE.yaml``, read and checked into a :class:`PatternSpec`.
 
 The file lists the case's patterns in order, each under the name of its kind
-(:data:`experiments.patterns.KINDS`) with ``turnover_caused``, ``source`` and every parameter of
+(:data:`experiments.case_patterns.ALL_KINDS`) with ``turnover_caused``, ``source`` and every parameter of
 that kind (no defaults: every number and window comes from the file); ``control`` names the
 counterfactual that removes the turnover (the negative control); ``metrics`` names windows of
 mean total momentum that the counterfactual comparisons read. Format: docs/validation.md.
@@ -17,14 +17,37 @@ from typing import Any
 
 import yaml
 
+from experiments.case_patterns import ALL_KINDS as KINDS
 from experiments.pattern_windows import EXAMPLE, Point, Window, parse_point, parse_window
-from experiments.patterns import KINDS, Check, Pattern
+from experiments.patterns import Check, Pattern
 from sim.api import CONF_DIR
 from sim.errors import InputError
 
 DEFAULT_CASE = "mexico"
 TOP_KEYS = ("case", "control", "metrics", "patterns")
+OPTIONAL_KEYS = ("outcome", "control_removes", "counterfactuals")
 COMMON_KEYS = ("turnover_caused", "source")
+CONTROL_KEYS = ("turnover_caused", "control_fails")
+"""Each pattern says whether the negative control must fail it, under one of these names:
+``turnover_caused`` (the control removes the turnover) or ``control_fails`` (any control)."""
+OUTCOMES = ("survives", "dies")
+OUTCOME_KEYS = ("observed", "text", "evidence")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case's observed outcome at its turnover (for ``continuity validate case=all``).
+
+    Attributes:
+        observed: ``survives`` or ``dies`` (the federal strategy, pattern ``federal_outcome``).
+        text: What happened, in words, with dates.
+        evidence: How strong the evidence is, 1 (thin) to 5 (solid).
+
+    """
+
+    observed: str
+    text: str
+    evidence: int
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,10 @@ class PatternSpec:
         metrics: Metric name → window of mean total momentum (e.g. ``momentum_late``).
         patterns: The patterns, in order.
         path: The file read.
+        outcome: The observed outcome (optional; needs a ``federal_outcome`` pattern).
+        control_removes: What the negative control removes, in words.
+        counterfactuals: The counterfactuals ``continuity validate`` runs for the case by
+            default (``None``: every one of ``conf/counterfactual/``).
 
     """
 
@@ -45,6 +72,9 @@ class PatternSpec:
     metrics: dict[str, Window]
     patterns: tuple[Pattern, ...]
     path: Path
+    outcome: Outcome | None = None
+    control_removes: str = "the turnover and its funding cut"
+    counterfactuals: tuple[str, ...] | None = None
 
     @property
     def turnover_caused(self) -> tuple[Pattern, ...]:
@@ -120,8 +150,9 @@ def parse_spec(data: Any, file: Path) -> PatternSpec:
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a mapping with keys {', '.join(TOP_KEYS)}")
     for key in data:
-        if key not in TOP_KEYS:
-            problems.append(f"{where}: {key}: unknown key; allowed: {', '.join(TOP_KEYS)}")
+        if key not in (*TOP_KEYS, *OPTIONAL_KEYS):
+            allowed = ", ".join((*TOP_KEYS, *OPTIONAL_KEYS))
+            problems.append(f"{where}: {key}: unknown key; allowed: {allowed}")
     for key in TOP_KEYS:
         if key not in data:
             problems.append(f"{where}: {key}: missing")
@@ -138,10 +169,62 @@ def parse_spec(data: Any, file: Path) -> PatternSpec:
         if window is not None:
             metrics[str(name)] = window
     patterns = _patterns(data.get("patterns"), where, problems)
+    outcome = _outcome(data.get("outcome"), where, problems)
+    if outcome is not None and "federal_outcome" not in {p.name for p in patterns}:
+        problems.append(f"{where}: outcome: needs a federal_outcome pattern to be checked against")
+    removes = data.get("control_removes", "the turnover and its funding cut")
+    if not isinstance(removes, str) or not removes.strip():
+        problems.append(f"{where}: control_removes: say in words what the control removes")
+    counterfactuals = data.get("counterfactuals")
+    if counterfactuals is not None and (
+        not isinstance(counterfactuals, list)
+        or not all(isinstance(c, str) and c for c in counterfactuals)
+    ):
+        problems.append(f"{where}: counterfactuals: expected a list of counterfactual names")
+        counterfactuals = None
     if problems:
         raise InputError(problems)
     case = data.get("case")
-    return PatternSpec(str(case), str(control), metrics, tuple(patterns), file)
+    return PatternSpec(
+        str(case),
+        str(control),
+        metrics,
+        tuple(patterns),
+        file,
+        outcome,
+        str(removes).strip(),
+        None if counterfactuals is None else tuple(counterfactuals),
+    )
+
+
+def _outcome(raw: Any, where: str, problems: list[str]) -> Outcome | None:
+    """The optional ``outcome`` mapping: observed (survives | dies), text, evidence (1-5)."""
+    if raw is None:
+        return None
+    key = f"{where}: outcome"
+    if not isinstance(raw, dict):
+        problems.append(f"{key}: expected a mapping with keys {', '.join(OUTCOME_KEYS)}")
+        return None
+    bad = [k for k in raw if k not in OUTCOME_KEYS]
+    for k in bad:
+        problems.append(f"{key}.{k}: unknown key; allowed: {', '.join(OUTCOME_KEYS)}")
+    missing = [k for k in OUTCOME_KEYS if k not in raw]
+    for k in missing:
+        problems.append(f"{key}.{k}: missing")
+    if bad or missing:
+        return None
+    ok = True
+    if raw["observed"] not in OUTCOMES:
+        problems.append(f"{key}.observed: {raw['observed']!r}; allowed: {', '.join(OUTCOMES)}")
+        ok = False
+    if not isinstance(raw["text"], str) or not raw["text"].strip():
+        problems.append(f"{key}.text: say what happened, in words")
+        ok = False
+    evidence = raw["evidence"]
+    if isinstance(evidence, bool) or not isinstance(evidence, int) or not 1 <= evidence <= 5:
+        problems.append(f"{key}.evidence: {evidence!r} is not a whole number from 1 to 5")
+        ok = False
+    return Outcome(raw["observed"], raw["text"].strip(), evidence) if ok else None
 
 
 def _patterns(raw: Any, where: str, problems: list[str]) -> list[Pattern]:
@@ -161,7 +244,8 @@ def _patterns(raw: Any, where: str, problems: list[str]) -> list[Pattern]:
             problems.append(f"{key}: expected a mapping of the pattern's parameters")
             continue
         fields = {f.name: f for f in dataclasses.fields(kind)}
-        allowed = [*COMMON_KEYS, *fields]
+        control_key = next((k for k in CONTROL_KEYS if k in entry), "turnover_caused")
+        allowed = [control_key, "source", *fields]
         bad = [k for k in entry if k not in allowed]
         for k in bad:
             problems.append(f"{key}.{k}: unknown key; allowed: {', '.join(allowed)}")
@@ -172,7 +256,7 @@ def _patterns(raw: Any, where: str, problems: list[str]) -> list[Pattern]:
             continue
         hints = typing.get_type_hints(kind)
         values = {k: _convert(f"{key}.{k}", entry[k], hints[k], problems) for k in fields}
-        caused = _convert(f"{key}.turnover_caused", entry["turnover_caused"], bool, problems)
+        caused = _convert(f"{key}.{control_key}", entry[control_key], bool, problems)
         source = entry["source"]
         if not isinstance(source, str) or not source.strip():
             problems.append(f"{key}.source: give the citation of the case fact (a text)")

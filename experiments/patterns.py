@@ -421,7 +421,8 @@ KINDS: dict[str, type[Check]] = {
         InternationalCommitments,
     )
 }
-"""Every kind of pattern a spec may use, by name."""
+"""The Mexico kinds of pattern, by name (:data:`experiments.case_patterns.ALL_KINDS` adds the
+cross-case ones: what a spec may use)."""
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,8 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
                 values[key] = None
         elif key == "case":
             values["case"] = text
+            if text != ALL_CASES and text in available_cases():
+                overrides.append(token)  # the case's scenario, network and shocks
         elif key == "counterfactuals":
             values["counterfactuals"] = tuple(dict.fromkeys(_names(text)))
         elif bare == "counterfactual":
@@ -279,13 +281,30 @@ def parse_args(tokens: Sequence[str], now: datetime | None = None) -> Options:
             overrides.append(token)
     given = {k: v for k, v in values.items() if v is not None}
     options = Options(**given, overrides=tuple(overrides))
+    if "counterfactuals" not in values:
+        options = replace(options, counterfactuals=case_counterfactuals(options.case))
     problems += check_options(options)
     if problems:
         raise InputError(problems + _override_problems(overrides))
     return replace(options, out=default_out(now)) if options.out is None else options
 
 
-ARGUMENTS = ("seeds", "first_seed", "jobs", "out", "threshold", "counterfactuals")
+ALL_CASES = "all"
+"""``case=all``: every case with an observed outcome (:mod:`experiments.validate_cases`)."""
+
+
+def case_counterfactuals(case: str) -> tuple[str, ...]:
+    """The counterfactuals a case's spec lists, else the default ones (none for ``all``)."""
+    if case == ALL_CASES:
+        return ()
+    try:
+        spec = load_spec(case)
+    except InputError:
+        return tuple(COUNTERFACTUALS)  # the bad case is reported by check_options
+    return tuple(COUNTERFACTUALS) if spec.counterfactuals is None else spec.counterfactuals
+
+
+ARGUMENTS = ("seeds", "first_seed", "jobs", "out", "threshold", "counterfactuals", "case")
 """validate's own arguments (any other ``key=value`` is a config override)."""
 
 
@@ -337,10 +356,12 @@ def check_options(options: Options) -> list[str]:
     """Problems with option values (case, counterfactual names, seed count, output path)."""
     problems = []
     known = available_counterfactuals()
-    if options.case not in available_cases():
+    if options.case == ALL_CASES:
+        pass
+    elif options.case not in available_cases():
         problems.append(
-            f"case: no pattern spec for {options.case!r} (conf/patterns/{options.case}.yaml); "
-            f"available: {', '.join(available_cases())}"
+            f"case: no case {options.case!r} (no patterns/{options.case}.yaml); available: "
+            f"{', '.join(available_cases())}, or all (docs/cases.md)"
         )
     else:
         try:
@@ -419,16 +440,19 @@ def planned_anchors(cfg: Config) -> Anchors:
     else ``scenario.reference_date`` (no turnover; with ``stochastic`` turnovers T0 is drawn in
     the run, and the check uses ``scenario.reference_date``).
     """
+    from sim.config import focus_month
+
     sc, turnover = cfg.scenario, cfg.shocks.turnover
     start, end = parse_month(sc.start), parse_month(sc.end)
     launch = parse_month(sc.strategy_launch)
+    focus = focus_month(cfg) or launch
     if turnover.mode == "dates":
         months = [parse_month(d) for d in turnover.dates]
     elif turnover.mode == "term":
         months = list(range(parse_month(turnover.first), end + 1, turnover.term_months))
     else:
         months = []
-    after = sorted(m for m in months if m >= launch and start < m <= end)
+    after = sorted(m for m in months if m >= focus and start < m <= end)
     t0 = after[0] if after else parse_month(sc.reference_date)
     return Anchors(t0=t0, launch=launch, start=start, end=end)
 

@@ -258,7 +258,7 @@ def verdict(v: Validation) -> str:
     caused = int(v.patterns["turnover_caused"].sum())
     if control.empty:
         parts.append(
-            f"all {caused} turnover-caused patterns fail without the turnover "
+            f"all {caused} {_caused_word(v)} patterns fail without {v.spec.control_removes} "
             f"({v.spec.control}) in ≥ {_pct(v.options.control_threshold)} of seeds"
         )
     else:
@@ -289,10 +289,23 @@ def _footnotes(v: Validation) -> list[str]:
     return notes
 
 
+def _spec_path(v: Validation) -> str:
+    """The spec's path from the configuration root it lives in (e.g. conf/patterns/mexico.yaml)."""
+    parts = v.spec.path.parts
+    if "conf" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("conf") :])
+    return f"patterns/{v.spec.path.name}"
+
+
+def _caused_word(v: Validation) -> str:
+    """How the patterns the control must fail are called: turnover-caused, or control-checked."""
+    return "turnover-caused" if v.spec.control == "no_turnover" else "control-checked"
+
+
 def _pattern_notes(v: Validation) -> list[str]:
     return [
-        f"‡ turnover-caused: the negative control ({v.spec.control}: the same scenario without "
-        "the turnover and cut, same seeds) must fail it in "
+        f"‡ {_caused_word(v)}: the negative control ({v.spec.control}: the same scenario without "
+        f"{v.spec.control_removes}, same seeds) must fail it in "
         f"≥ {_pct(v.options.control_threshold)} of seeds; 'holds in {v.spec.control}' counts the "
         "seeds in which it wrongly holds without its cause.",
         "Windows are months from T0 (the first turnover at or after the launch) or from the "
@@ -347,9 +360,10 @@ def format_markdown(v: Validation) -> str:
         f"- Config overrides (every variant): {overrides}",
         f"- Counterfactuals: {', '.join(v.options.counterfactuals) or 'none'}",
         f"- Threshold: every pattern in ≥ {_pct(v.options.threshold)} of seeds; T0 = {v.t0}",
-        f"- Negative control: `{v.spec.control}`; every turnover-caused pattern must fail in "
+        f"- Negative control: `{v.spec.control}` (without {v.spec.control_removes}); every "
+        f"{_caused_word(v)} pattern must fail in "
         f"≥ {_pct(v.options.control_threshold)} of its seeds",
-        f"- Pattern spec: `conf/patterns/{v.spec.path.name}` (docs/validation.md)",
+        f"- Pattern spec: `{_spec_path(v)}` (docs/validation.md, docs/cases.md)",
         "",
         "## Patterns and negative controls",
         "",

@@ -41,6 +41,16 @@ def _by_type(**values: float) -> Any:
     return field(default_factory=lambda: dict(values), metadata={"range": (0.0, 1.0)})
 
 
+# --------------------------------------------------------------------------- case
+@dataclass
+class CaseConfig:
+    """Which case (country) the run is about: its name, a title and a summary (docs/cases.md)."""
+
+    name: str = "mexico"
+    title: str = ""
+    summary: str = ""
+
+
 # --------------------------------------------------------------------------- scenario
 @dataclass
 class AdministrationSpec:
@@ -103,6 +113,7 @@ class ScenarioConfig:
     strategy_start: str | None = _date(None)
     strategy_launch: str = _date("2018-03")
     reference_date: str = _date("2018-12")
+    present: str | None = _date(None)
     law_enacted: str | None = _when(None)
     administrations: list[AdministrationSpec] = field(default_factory=list)
     coalitions: list[CoalitionSpec] = field(default_factory=list)
@@ -116,9 +127,17 @@ class ScenarioConfig:
 # --------------------------------------------------------------------------- network
 @dataclass
 class NetworkConfig:
-    """Which stakeholder network: the Mexico data, a synthetic one, or a user's file."""
+    """Which stakeholder network: a case's actors and pool, a synthetic one, or a user's file.
 
-    kind: Literal["mexico", "synthetic", "file"] = "mexico"
+    ``kind: case`` reads ``actors.csv`` and ``ties.csv`` of the case named by ``data`` and adds
+    a generated pool of ``companies`` and ``organizations_pool`` organisations tied to the
+    ``hubs`` (:func:`sim.case_network.case_network`); ``kind: mexico`` is the same with Mexico's
+    data and hubs.
+    """
+
+    kind: Literal["mexico", "case", "synthetic", "file"] = "mexico"
+    data: str = ""
+    hubs: list[str] = field(default_factory=list)
     organizations_pool: int = _i(240)
     companies: int = _i(60)
     n_agents: int = _i(1000, 1)
@@ -444,6 +463,7 @@ class Config:
     """The whole validated configuration of one run."""
 
     seed: int = _i(42, 0)
+    case: CaseConfig = field(default_factory=CaseConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     shocks: ShocksConfig = field(default_factory=ShocksConfig)
@@ -511,6 +531,7 @@ def check(cfg: Config, problems: list[str]) -> None:
 
     in_horizon("scenario.strategy_launch", sc.strategy_launch)
     in_horizon("scenario.reference_date", sc.reference_date)
+    in_horizon("scenario.present", sc.present)
     launch = _month(sc.strategy_launch)
     turnover = first_turnover(cfg)
 
@@ -554,11 +575,12 @@ def check(cfg: Config, problems: list[str]) -> None:
 def first_turnover(cfg: Config) -> int | None:
     """The month that relative dates call "turnover".
 
-    The first scheduled turnover at or after the launch; with none scheduled (``none`` or
-    ``stochastic`` mode), ``scenario.reference_date``.
+    The first scheduled turnover at or after the launch (or at or after ``scenario.present``,
+    if later: a run that asks about the next change of government); with none scheduled
+    (``none`` or ``stochastic`` mode), ``scenario.reference_date``.
     """
     sc, t = cfg.scenario, cfg.shocks.turnover
-    launch = _month(sc.strategy_launch)
+    launch = focus_month(cfg)
     if launch is None:
         return None
     months: list[int] = []
@@ -569,6 +591,15 @@ def first_turnover(cfg: Config) -> int | None:
         months = list(range(first, end + 1, max(1, t.term_months)))
     after = [m for m in months if m >= launch]
     return min(after) if after else _month(sc.reference_date)
+
+
+def focus_month(cfg: Config) -> int | None:
+    """The month from which "the turnover" is looked for: the launch, or the present if later."""
+    launch = _month(cfg.scenario.strategy_launch)
+    present = _month(cfg.scenario.present) if cfg.scenario.present is not None else None
+    if launch is None or (cfg.scenario.present is not None and present is None):
+        return None
+    return launch if present is None else max(launch, present)
 
 
 def _items(value: Any) -> list[Any]:
@@ -695,3 +726,27 @@ def _check_network(cfg: Config, problems: list[str]) -> None:
                 )
     if net.kind == "file" and not net.nodes:
         problems.append("network.nodes: a path to a GraphML or CSV node file is required")
+    if net.kind == "case":
+        _check_case_network(net, problems)
+
+
+def _check_case_network(net: NetworkConfig, problems: list[str]) -> None:
+    """``network.data`` names a case with actors.csv and ties.csv; ``hubs`` are given."""
+    from sim.cases import DATA_FILES, available_cases, data_folder
+
+    if not isinstance(net.data, str) or not net.data.strip():
+        problems.append("network.data: give the case whose actors.csv and ties.csv to use")
+        return
+    if net.data not in available_cases():
+        known = ", ".join(available_cases())
+        problems.append(f"network.data: no case {net.data!r}; available: {known}")
+        return
+    folder = data_folder(net.data)
+    for name in DATA_FILES:
+        if not (folder / name).is_file():
+            problems.append(f"network.data: case {net.data!r} has no {name} in {folder}")
+    if isinstance(net.hubs, list) and not net.hubs:
+        problems.append(
+            "network.hubs: give at least one actor id the generated pool ties to "
+            "(e.g. the coalition or a university)"
+        )

@@ -22,7 +22,13 @@ from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
 from sim.errors import ConfigError
-from sim.networks import StakeholderNetwork, load_network, mexico_network, synthetic_network
+from sim.networks import (
+    StakeholderNetwork,
+    case_network,
+    load_network,
+    mexico_network,
+    synthetic_network,
+)
 from sim.numerics import GroupSums, RowSums
 from sim.recorder import Recorder
 from sim.responses import StateResponses
@@ -39,6 +45,14 @@ def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
     if net.kind == "mexico":
         return mexico_network(
             rng, organizations_pool=net.organizations_pool, companies=net.companies
+        )
+    if net.kind == "case":
+        return case_network(
+            rng,
+            net.data,
+            list(net.hubs),
+            organizations_pool=net.organizations_pool,
+            companies=net.companies,
         )
     if net.kind == "synthetic":
         return synthetic_network(

@@ -9,7 +9,7 @@ Three constructors, importable from here:
 
 * :func:`mexico_network` -- the named actors and ties of the seeds (``sim/data/mexico/``) plus
   generated companies and organisations drawn with the caller's random generator (implemented
-  in :mod:`sim.mexico_network`);
+  in :mod:`sim.case_network`);
 * :func:`synthetic_network` -- a G(n, m) random network with the same actor types, built with
   numpy only so that it scales to millions of agents (implemented in
   :mod:`sim.synthetic_network`);
@@ -284,9 +284,29 @@ def mexico_network(
 ) -> StakeholderNetwork:
     """Build the default Mexico stakeholder network.
 
-    See :func:`sim.mexico_network.mexico_network` for the data, the generated actors and ties
+    See :func:`sim.case_network.mexico_network` for the data, the generated actors and ties
     and the checks.
     """
-    from sim import mexico_network as impl  # imported here: it imports this module
+    from sim import case_network as impl  # imported here: it imports this module
 
     return impl.mexico_network(rng, organizations_pool, companies)
+
+
+def case_network(
+    rng: np.random.Generator,
+    case: str,
+    hubs: Sequence[str],
+    organizations_pool: int = 240,
+    companies: int = 60,
+) -> StakeholderNetwork:
+    """Build the network of case ``case``: its ``actors.csv`` and ``ties.csv`` plus a pool.
+
+    See :func:`sim.case_network.case_network` for the generated actors and ties and the checks.
+    """
+    from sim import case_network as impl  # imported here: it imports this module
+    from sim.cases import data_folder
+
+    folder = data_folder(case)
+    return impl.case_network(
+        rng, folder / "actors.csv", folder / "ties.csv", hubs, organizations_pool, companies
+    )

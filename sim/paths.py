@@ -64,10 +64,23 @@ def set_user_config_dir(directory: str | Path | None) -> None:
 
 
 def config_dirs() -> list[Path]:
-    """The configuration directories in search order: the user's (if any), then the packaged."""
+    """The configuration directories in search order.
+
+    The user's (if any), then every case folder (:func:`sim.cases.case_search_dirs`), then the
+    packaged one.
+    """
+    from sim.cases import case_search_dirs
+
     user = user_config_dir()
     packaged = packaged_conf_dir()
-    return [user, packaged] if user is not None and user != packaged.resolve() else [packaged]
+    first = [user] if user is not None and user != packaged.resolve() else []
+    cases = [d for d in case_search_dirs() if d not in first]
+    return [*first, *cases, packaged]
+
+
+def _extra_search_dirs() -> list[Path]:
+    """What Hydra must search besides the packaged directory, in order (user's, then cases)."""
+    return config_dirs()[:-1]
 
 
 def group_options(group: str) -> list[str]:
@@ -76,27 +89,41 @@ def group_options(group: str) -> list[str]:
 
 
 def hydra_argv() -> list[str]:
-    """Command-line arguments that give a Hydra app the user's directory (first in the path)."""
+    """Command-line flags that give a Hydra app the user's directory (first in the path)."""
     user = user_config_dir()
     return ["--config-dir", str(user)] if user is not None else []
+
+
+def hydra_search_overrides() -> list[str]:
+    """The override that puts every case folder on a Hydra app's search path (after the user's).
+
+    Give it after the other overrides: Hydra's command line takes its flags first.
+    """
+    user = user_config_dir()
+    cases = [d for d in _extra_search_dirs() if d != user]
+    if not cases:
+        return []
+    return ["hydra.searchpath=[" + ",".join(f"file://{d}" for d in cases) + "]"]
 
 
 @contextlib.contextmanager
 def initialize() -> Iterator[list[str]]:
     """Hydra's ``initialize_config_dir`` over :func:`config_dirs`, for ``hydra.compose``.
 
-    The packaged directory is Hydra's primary config directory and the user's comes before it
-    on the search path, exactly as ``--config-dir`` does for a Hydra app. Yields extra
+    The packaged directory is Hydra's primary config directory; the user's and the case
+    folders come before it on the search path, exactly as :func:`hydra_argv` and
+    :func:`hydra_search_overrides` do for a Hydra app. Yields extra
     overrides for ``compose`` (none today; kept so callers need not change).
     """
     from hydra import initialize_config_dir
     from hydra._internal.config_repository import ConfigRepository
     from hydra.core.global_hydra import GlobalHydra
 
-    user = user_config_dir()
+    extra = _extra_search_dirs()
     with initialize_config_dir(config_dir=str(packaged_conf_dir()), version_base="1.3"):
-        if user is not None and user != packaged_conf_dir().resolve():
+        if extra:
             loader = GlobalHydra.instance().config_loader()
-            loader.config_search_path.prepend("command-line", f"file://{user}")
+            for directory in reversed(extra):  # prepend: the first ends up first
+                loader.config_search_path.prepend("command-line", f"file://{directory}")
             loader.repository = ConfigRepository(config_search_path=loader.config_search_path)
         yield []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config import Config, first_turnover
+from sim.config import Config, first_turnover, focus_month
 from sim.dates import parse_month, resolve_when
 
 
@@ -23,6 +23,7 @@ class Schedule:
     start: int
     end: int
     launch: int
+    focus: int
     active_from: int
     first_turnover: int
     turnover_mode: str
@@ -59,12 +60,14 @@ class Schedule:
         turnover = launch if turnover is None else turnover
         active_from = parse_month(sc.strategy_start or sc.strategy_launch)
         opportunities: dict[int, list[str]] = {}
-        for e in sc.international_opportunities:
-            opportunities.setdefault(parse_month(e.date), []).append(e.name)
+        for e in sc.international_opportunities:  # one older than the strategy: taken at its start
+            month = max(parse_month(e.date), active_from)
+            opportunities.setdefault(month, []).append(e.name)
         return cls(
             start=start,
             end=end,
             launch=launch,
+            focus=focus_month(cfg),
             active_from=active_from,
             first_turnover=turnover,
             turnover_mode=t.mode,
@@ -97,8 +100,11 @@ class Schedule:
         return month in self.turnover_months and month > self.start
 
     def open_cut_at(self, month: int) -> None:
-        """A cut that comes ``with_turnover`` starts now (first turnover after launch)."""
-        if self.cut_with_turnover and self.cut_start is None and month >= self.launch:
+        """A cut that comes ``with_turnover`` starts now (first turnover after the focus month).
+
+        The focus month is the launch, or ``scenario.present`` if later.
+        """
+        if self.cut_with_turnover and self.cut_start is None and month >= self.focus:
             self.cut_start = month
 
     def cut_fraction(self, month: int, budget: str) -> float:

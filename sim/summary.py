@@ -21,8 +21,11 @@ NONSTATE_COLUMNS = (
 
 
 def reference_month(model: ContinuityModel) -> int:
-    """T0: the first turnover at or after the strategy's launch, else ``scenario.reference_date``."""
-    launch = model.calendar.launch
+    """T0: the first turnover at or after the launch, else ``scenario.reference_date``.
+
+    With ``scenario.present`` set, the first turnover at or after the present (if later).
+    """
+    launch = model.calendar.focus
     after = [m for m in model.turnovers if m >= launch]
     return after[0] if after else parse_month(model.config.scenario.reference_date)
 

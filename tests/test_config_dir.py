@@ -126,7 +126,7 @@ def test_a_missing_config_dir_is_refused(tmp_path, capsys):
     assert cli_main(["run", "--config-dir", str(tmp_path / "nope")]) == 2
     assert "--config-dir" in capsys.readouterr().err
     assert cli_main(["report", "--config-dir", str(tmp_path), str(tmp_path)]) == 2
-    assert "only run, sweep, validate" in capsys.readouterr().err
+    assert "only run, sweep, validate, app, case" in capsys.readouterr().err
 
 
 def test_split_config_dir_forms():

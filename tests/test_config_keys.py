@@ -98,7 +98,12 @@ BY_TYPE = ("params.commitment.susceptibility", "params.momentum.pillar_weights")
 
 SKIPPED = {
     "output.figure": "only decides whether momentum.png is drawn (tested in test_cli.py)",
+    "case.name": "labels the case; case=NAME picks its groups (tested in test_case_tool.py)",
+    "case.title": "a label of the case, for people",
+    "case.summary": "a label of the case, for people",
 }
+# Argentina's case: another case's data can be swapped in (network.data).
+ARGENTINA = ("case=argentina", *NO_FIGURE)
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,9 @@ CASES: dict[str, list[Change]] = {
     "scenario.international_opportunities[1].date": [Change("2019-09")],
     "scenario.international_opportunities[2].date": [Change("2020-09")],
     "network.kind": [Change("synthetic")],
+    "network.data": [Change("colombia", ARGENTINA, also=(("network.hubs", ["mintic"]),))],
+    "network.hubs": [Change(["cminds"])],
+    "scenario.present": [Change("2024-10", LONG)],
     "network.organizations_pool": [Change(40)],
     "network.companies": [Change(10)],
     "network.n_agents": [Change(200, SYNTHETIC)],

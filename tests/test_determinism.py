@@ -36,7 +36,7 @@ import pytest
 from scipy import stats
 
 from experiments import baseline
-from sim import mexico_network
+from sim import case_network as mexico_network
 from sim.api import load_config, run
 from sim.networks import NODE_COLUMNS, synthetic_network
 

@@ -66,6 +66,9 @@ def test_the_wheel_installs_and_runs_from_any_directory(tmp_path):
         "continuity_conf/experiment/tactics.yaml",
         "continuity_conf/hydra/launcher/slurm.yaml",
         "sim/data/mexico/actors.csv",
+        "continuity_conf/cases/chile/actors.csv",
+        "continuity_conf/cases/argentina/patterns/argentina.yaml",
+        "continuity_conf/cases/colombia/README.md",
     ):
         assert member in names, f"{member} is not in the wheel"
     assert any(n.endswith("licenses/LICENSE") for n in names)
@@ -95,6 +98,15 @@ def test_the_wheel_installs_and_runs_from_any_directory(tmp_path):
     )
     assert run.returncode == 0, run.stderr + run.stdout
     assert (elsewhere / "out" / "timeseries.parquet").is_file()
+    chile = subprocess.run(
+        [str(venv / "bin" / "continuity"), "run", "case=chile", "hydra.run.dir=chile"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=600,
+    )
+    assert chile.returncode == 0 and "scenario chile" in chile.stdout, chile.stderr
     assert (elsewhere / "out" / "summary.json").is_file()
 
     code = (

@@ -254,13 +254,15 @@ def problems_of(data) -> list[str]:
 
 
 def test_the_mexico_spec():
-    assert [p.number for p in SPEC.patterns] == list(range(1, 10))
+    assert [p.number for p in SPEC.patterns] == list(range(1, 11))
     assert [p.name for p in SPEC.turnover_caused] == [
         "federal_effort_collapse",
         "nonstate_shift",
         "state_offices",
         "senate_venue_shift",
+        "federal_outcome",
     ]
+    assert SPEC.outcome.observed == "dies"
     assert SPEC.control == "no_turnover"
     assert str(SPEC.metrics["momentum_late"]) == "T0+66..T0+72"
     assert all(p.source for p in SPEC.patterns)
@@ -316,7 +318,7 @@ def test_spec_errors_are_one_line_each(change, expected):
 
 
 def test_unknown_case_and_bad_yaml(tmp_path):
-    with pytest.raises(InputError, match="no pattern spec .*available cases: mexico"):
+    with pytest.raises(InputError, match="no pattern spec .*available cases: argentina, brazil"):
         load_spec("atlantis")
     bad = tmp_path / "bad.yaml"
     bad.write_text("patterns: [\n", encoding="utf-8")

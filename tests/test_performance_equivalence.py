@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from sim import mexico_network as mn
+from sim import case_network as mn
 from sim.model import ContinuityModel, influence_weights
 from sim.networks import build_nodes_frame, load_network, symmetric_adjacency
 from sim.numerics import ColumnSums, GroupSums, RowSums, matvec, matvec_rows, row_sums
@@ -54,7 +54,7 @@ def _mexico_network_uncached(rng, organizations_pool=240, companies=60):
     """The Mexico network as built before the cache: read, check and assemble every time."""
     actors, ties = mn._mexico_file("actors.csv"), mn._mexico_file("ties.csv")
     named = load_network(actors, ties)
-    mn._check_mexico_ties(ties)
+    assert mn.check_case_files(actors, ties) == []
     generated = mn._mexico_generated_nodes(rng, companies, organizations_pool)
     columns = {
         c: np.concatenate([named.nodes[c].to_numpy(object), generated[c]]) for c in mn.NODE_COLUMNS

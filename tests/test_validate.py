@@ -207,7 +207,7 @@ def test_argument_problems_are_reported_together():
     text = "\n".join(exc.value.problems)
     for word in ("seeds", "jobs", "threshold", "nope", "oops", "deep_cut", "control_threshold"):
         assert word in text
-    assert "case: no pattern spec for 'atlantis'" in text and "available: mexico" in text
+    assert "case: no case 'atlantis'" in text and "available: argentina" in text
     assert len(exc.value.problems) == 7
 
 

@@ -1,10 +1,15 @@
-"""The default Mexico stakeholder network: the seeds' named actors and ties plus generated ones.
+"""A case's stakeholder network: its named actors and ties (cited) plus a generated pool.
 
-Use it through :func:`sim.networks.mexico_network`, which imports this module lazily.
+Every case (docs/cases.md) lists its named actors and ties in ``actors.csv`` and ``ties.csv``
+(a citation on every row) and gets the same generated pool of companies and organisations,
+sized by the case. Mexico's data are ``sim/data/mexico/``. Use it through
+:func:`sim.networks.case_network` or :func:`sim.networks.mexico_network`, which import this
+module lazily.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,18 +53,37 @@ def _mexico_file(name: str) -> Path:
     return Path(str(resources.files("sim").joinpath(f"{MEXICO_DATA}/{name}")))
 
 
-def _check_mexico_ties(path: Path) -> None:
-    """Mexico-specific checks on top of the loader's: weights in (0, 1] and a citation each."""
-    ties = pd.read_csv(path, dtype=str, keep_default_na=False)
+def check_case_files(actors_path: Path, ties_path: Path) -> list[str]:
+    """A case's checks on top of the loader's: a citation on every row, weights in (0, 1].
+
+    ``actors.csv`` needs a ``source`` column and ``ties.csv`` a ``weight`` and a ``citation``
+    column, none of them empty; the seat the administrations occupy has the id ``federal``.
+    """
     problems = []
+    actors = pd.read_csv(actors_path, dtype=str, keep_default_na=False)
+    if "source" not in actors.columns:
+        problems.append(f"{actors_path}: no 'source' column (every actor needs a citation)")
+    else:
+        for line, source in enumerate(actors["source"], start=2):
+            if not source.strip():
+                problems.append(f"{actors_path}: line {line}: empty source (every actor needs one)")
+    if "id" in actors.columns and "federal" not in set(actors["id"]):
+        problems.append(
+            f"{actors_path}: no actor with id 'federal' (the seat the administrations occupy)"
+        )
+    ties = pd.read_csv(ties_path, dtype=str, keep_default_na=False)
+    for column in ("weight", "citation"):
+        if column not in ties.columns:
+            problems.append(f"{ties_path}: no {column!r} column (every tie needs one)")
+    if problems:
+        return problems
     for line, row in enumerate(ties.itertuples(index=False), start=2):
         weight = pd.to_numeric(row.weight, errors="coerce")
         if not 0 < weight <= 1:
-            problems.append(f"{path}: line {line}: weight {row.weight!r} (allowed: (0, 1])")
+            problems.append(f"{ties_path}: line {line}: weight {row.weight!r} (allowed: (0, 1])")
         if not row.citation.strip():
-            problems.append(f"{path}: line {line}: empty citation (every tie needs one)")
-    if problems:
-        raise NetworkFileError(problems)
+            problems.append(f"{ties_path}: line {line}: empty citation (every tie needs one)")
+    return problems
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +117,9 @@ def _cached_named_part(actors_key: tuple, ties_key: tuple) -> _NamedPart:
 
 def _read_named_part(actors_path: Path, ties_path: Path) -> _NamedPart:
     named = load_network(actors_path, ties_path)
-    _check_mexico_ties(ties_path)
+    problems = check_case_files(actors_path, ties_path)
+    if problems:
+        raise NetworkFileError(problems)
     columns = {c: named.nodes[c].to_numpy(object) for c in NODE_COLUMNS}
     upper = sparse.triu(named.adjacency, k=1).tocoo()
     ties = (upper.row, upper.col, upper.data)
@@ -144,62 +170,97 @@ def _company_block(rng: np.random.Generator, companies: int) -> dict[str, np.nda
 def mexico_network(
     rng: np.random.Generator, organizations_pool: int = 240, companies: int = 60
 ) -> StakeholderNetwork:
-    """Build the default Mexico stakeholder network.
+    """Build the default Mexico stakeholder network: :func:`case_network` with Mexico's data.
 
-    The named actors and ties come from ``sim/data/mexico/actors.csv`` and ``ties.csv`` (each row
-    cites seed 000, seed 002 or a named public source; validated like :func:`load_network`; read
-    and checked once per process, again if a file changes).
-    Then, with ``rng``:
+    The named actors and ties are ``sim/data/mexico/actors.csv`` and ``ties.csv`` (each row
+    cites seed 000, seed 002 or a named public source); the generated pool ties to C Minds,
+    UNAM, CANIETI and IA2030Mx.
+    """
+    return case_network(
+        rng,
+        _mexico_file("actors.csv"),
+        _mexico_file("ties.csv"),
+        MEXICO_HUBS,
+        organizations_pool=organizations_pool,
+        companies=companies,
+    )
 
-    * ``companies`` companies over the 10 sectors of seed 002 Table 1, one per sector plus the
+
+def case_network(
+    rng: np.random.Generator,
+    actors_path: Path,
+    ties_path: Path,
+    hubs: Sequence[str],
+    organizations_pool: int = 240,
+    companies: int = 60,
+) -> StakeholderNetwork:
+    """Build a case's stakeholder network: its named actors and ties plus a generated pool.
+
+    The named actors and ties come from ``actors_path`` and ``ties_path`` (validated like
+    :func:`load_network`, plus a citation on every row: :func:`check_case_files`; read and
+    checked once per process, again if a file changes). Then, with ``rng``:
+
+    * ``companies`` companies over the 10 sectors of seed 002 Table 1 (Mexico's automatable
+      jobs by sector; the same sector mix for every case), one per sector plus the
       rest in proportion to automatable jobs (largest remainder), so manufacturing is largest.
       Commitment (a stratified sample, see :func:`stratified_uniform`) ~ Beta(2, 8) in the five high-automation traditional sectors, Beta(3, 7) in
       education, arts and management, Beta(5, 5) in ICT and finance (assumption: the sectors that
       build or buy AI care most); resources ``0.05 + 0.45 * sqrt(jobs / max jobs)`` jittered
       (lognormal, sigma 0.25), clipped to [0.05, 0.5].
     * ``organizations_pool`` organisations (universities, civil society, startups): the
-      population the coalition recruits from -- it grew from 10 to more than 110 members
-      (seed 002) and its 2020 agenda involved 400+ actors (seed 000). Commitment ~ Beta(3, 4),
+      population a coalition recruits from (Mexico: it grew from 10 to more than 110 members,
+      seed 002, and its 2020 agenda involved 400+ actors, seed 000). Commitment ~ Beta(3, 4),
       resources uniform in [0.05, 0.3].
     * Ties: each generated actor ties to 2-4 other generated actors (70 % of them of its own
-      type: homophily), weight U(0.1, 0.5); with probability 0.3 also to one hub (C Minds, UNAM,
-      CANIETI, IA2030Mx or a random state), weight U(0.2, 0.6). Each state ties to ``federal``
-      (0.3) and to 2-3 random other states, U(0.2, 0.5). Any component left apart from
-      ``federal`` is joined to a random hub with weight 0.2, so the graph is connected.
+      type: homophily), weight U(0.1, 0.5); with probability 0.3 also to one of the ``hubs``
+      or a random state (each equally likely), weight U(0.2, 0.6). Each state ties to
+      ``federal`` (0.3) and to 2-3 random other states, U(0.2, 0.5). Any component left apart
+      from ``federal`` is joined to a random hub with weight 0.2, so the graph is connected.
       Repeated ties keep their largest weight (a named tie is never weakened).
 
     Args:
         rng: The random generator; the only source of randomness.
+        actors_path: The case's ``actors.csv`` (one actor must have the id ``federal``).
+        ties_path: The case's ``ties.csv``.
+        hubs: Ids of named actors the generated pool ties to (at least one).
         organizations_pool: Number of generated organisations (>= 0).
         companies: Number of generated companies (>= 10: one per sector at least).
 
     Returns:
-        The network: named actors first (``federal`` is index 0), then companies, then
-        organisations.
+        The network: named actors first, then companies, then organisations.
 
     Raises:
         ConfigError: ``network.organizations_pool`` or ``network.companies`` out of range.
-        NetworkFileError: The packaged data files are malformed.
+        NetworkFileError: The data files are malformed, or a hub is not a named actor.
 
     """
     organizations_pool = _check_int("network.organizations_pool", organizations_pool, 0)
     companies = _check_int("network.companies", companies, len(AUTOMATABLE_JOBS_BY_SECTOR))
-    actors_path, ties_path = _mexico_file("actors.csv"), _mexico_file("ties.csv")
-    named = _named_part(actors_path, ties_path)
+    named = _named_part(Path(actors_path), Path(ties_path))
     n_named = len(named.columns["id"])
+    index = named.index
+    missing = [h for h in hubs if h not in index]
+    if missing or not hubs:
+        raise NetworkFileError(
+            [
+                f"network.hubs: {h!r} is not an actor of {actors_path}; give ids of its rows"
+                for h in missing
+            ]
+            or ["network.hubs: give at least one actor id the generated pool ties to"]
+        )
+    hub_rows = np.array([index[h] for h in hubs])
     generated = _mexico_generated_draws(rng, companies, organizations_pool)
     # Same table as build_nodes_frame over named + generated columns; only the drawn columns
     # are built per network (pandas copy-on-write keeps the cached template unchanged).
     nodes = _nodes_template(named, companies, organizations_pool).copy(deep=False)
     for c in ("commitment", "resources"):
         nodes[c] = np.asarray(np.concatenate([named.columns[c], generated[c]]), dtype=np.float64)
-    index = named.index
     ties = [named.ties]
     ties += _mexico_generated_ties(
         rng,
         states=named.states,
         federal=index["federal"],
-        hubs=np.array([index[h] for h in MEXICO_HUBS]),
+        hubs=hub_rows,
         companies=np.arange(n_named, n_named + companies),
         organizations=np.arange(n_named + companies, len(nodes)),
     )
@@ -208,8 +269,8 @@ def mexico_network(
     if n_comp > 1:  # join every component apart from federal's to a random hub
         loose = [c for c in range(n_comp) if c != labels[index["federal"]]]
         members = np.array([rng.choice(np.flatnonzero(labels == c)) for c in loose])
-        hubs = np.array([index[h] for h in MEXICO_HUBS])[rng.integers(0, 4, len(loose))]
-        ties.append((members, hubs, np.full(len(loose), 0.2)))
+        picked = hub_rows[rng.integers(0, hub_rows.size, len(loose))]
+        ties.append((members, picked, np.full(len(loose), 0.2)))
         adjacency = _adjacency_from_ties(len(nodes), ties)
     return StakeholderNetwork(nodes, adjacency)
 
@@ -302,7 +363,10 @@ def _mexico_generated_ties(
         ties.append((same[pos][keep], partner[keep], weight[keep]))
         has_hub = rng.random(same.size) < 0.3
         choice = rng.integers(0, hubs.size + 1, same.size)  # the last choice: a random state
-        random_state = states[rng.integers(0, states.size, same.size)]
+        if states.size:
+            random_state = states[rng.integers(0, states.size, same.size)]
+        else:  # a case without subnational governments: another hub instead
+            random_state = hubs[rng.integers(0, hubs.size, same.size)]
         hub = np.where(choice < hubs.size, hubs[np.minimum(choice, hubs.size - 1)], random_state)
         weight = rng.uniform(0.2, 0.6, same.size)
         ties.append((same[has_hub], hub[has_hub], weight[has_hub]))
