@@ -56,7 +56,8 @@ def test_default_config_is_valid():
     assert isinstance(cfg, Config)
     assert cfg.seed == 42
     assert cfg.scenario.name == "mexico"
-    assert cfg.network.kind == "mexico"
+    assert cfg.network.kind == "case" and cfg.network.data == "mexico"
+    assert cfg.case.name == "mexico"
     assert cfg.shocks.turnover.dates == ["2018-12", "2024-10"]
     assert len(cfg.scenario.administrations) == 3
 
