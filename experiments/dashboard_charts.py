@@ -196,16 +196,17 @@ def momentum_figure() -> tuple[Any, ColumnDataSource, list[Span], BoxAnnotation]
     cols = ["x", "momentum"] + [f"momentum_{p}" for p in PILLARS]
     source = ColumnDataSource({c: [] for c in cols}, name="momentum_source")
     pillar_colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # Okabe–Ito
-    for p, c in zip(PILLARS, pillar_colours, strict=True):
-        fig.line(
-            "x",
-            f"momentum_{p}",
-            source=source,
-            color=c,
-            line_width=1.5,
-            legend_label=p.capitalize(),
-        )
-    fig.line("x", "momentum", source=source, color="black", line_width=3, legend_label="Total")
+    lines = [
+        (f"momentum_{p}", p.capitalize(), c, 1.5)
+        for p, c in zip(PILLARS, pillar_colours, strict=True)
+    ]
+    lines.append(("momentum", "Total", "black", 3))
+    for column, label, colour, width in lines:
+        fig.line("x", column, source=source, color=colour, line_width=width)
+        # the legend's swatch: a line of its own with one (invisible) point, so that it is
+        # drawn before the first step too
+        swatch = fig.line(x=[np.nan], y=[np.nan], color=colour, line_width=width)
+        fig.legend[0].items.append(LegendItem(label=label, renderers=[swatch]))
     spans = [
         Span(
             dimension="height",
@@ -334,7 +335,8 @@ def network_figure() -> tuple[Any, ColumnDataSource, ColumnDataSource, ColumnDat
             items=items,
             ncols=2,
             label_text_font_size="8pt",
-            glyph_width=14,
+            glyph_width=18,
+            glyph_height=18,
             spacing=0,
             padding=4,
             name="network_legend",
