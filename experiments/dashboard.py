@@ -55,6 +55,7 @@ __all__ = [
     "build_page",
     "month_ms",
     "network_data",
+    "open_sessions",
     "private",
     "warm_up",
 ]
@@ -449,6 +450,11 @@ def initial_pause() -> bool:
     args = getattr(pn.state, "session_args", None) or {}
     raw = args.get("pause", [b""])[0]
     return (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)) == "turnover"
+
+
+def open_sessions() -> int:
+    """How many dashboards are open now (built and not yet closed)."""
+    return sum(1 for d in list(LIVE) if d.callback is not None)
 
 
 def warm_up() -> None:
