@@ -41,6 +41,11 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
     )
 
 
+APP_START_S = 150.0
+"""How long the app may take to serve. About 8 s on an idle machine (imports, Hydra and the
+20-run baseline band); 40-50 s was seen on this shared 2-core machine with both cores busy."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,7 +86,7 @@ def serve_app(log_dir: Path, extra: list[str] | None = None) -> Iterator[str]:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + APP_START_S
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()}")
@@ -92,7 +97,7 @@ def serve_app(log_dir: Path, extra: list[str] | None = None) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("the app did not serve within 40 s")
+                pytest.fail(f"the app did not serve within {APP_START_S:.0f} s")
             time.sleep(0.2)
         yield url
     finally:
