@@ -87,9 +87,7 @@ class ProtocolClient:
             self.session = pull_session(url=self.url, arguments={"speed": str(self.speed)})
             doc = self.session.document
             self.source = doc.get_model_by_name("momentum_source")
-            play = next(
-                m for m in doc.models if "play" in (getattr(m, "css_classes", None) or [])
-            )
+            play = next(m for m in doc.models if "play" in (getattr(m, "css_classes", None) or []))
             play.active = True  # what a click on Play sends
         except BaseException as exc:  # noqa: BLE001 - reported by the caller
             self.error = exc
