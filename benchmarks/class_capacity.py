@@ -36,7 +36,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +93,7 @@ class ProtocolClient:
             return
         finally:
             self.ready.set()
-        self.session.loop_until_closed()
+        self.session._connection.loop_until_closed()  # receives what the server streams
 
     def rows(self) -> int:
         """Months the session has received so far."""
@@ -226,10 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     browsers = None
     results = []
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180  # the port opens once the app's caches are warm
         while True:
             try:
-                urllib.request.urlopen(url, timeout=5).read()
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -238,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.5)
         if opts.client == "browser":
             browsers = BrowserClients()
-        time.sleep(opts.settle)  # the probe's session is discarded
+        time.sleep(opts.settle)
         idle = rss_mb(proc.pid)
         for n in opts.sessions:
             result = measure(url, proc.pid, n, opts, browsers)
