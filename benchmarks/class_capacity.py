@@ -6,8 +6,10 @@ for ``--window`` seconds and records, per count:
 
 * the months each session actually advanced per second (read from its copy of the momentum
   chart's data, which the server streams to it; a server that cannot keep up falls behind);
-* the server's CPU use (from ``/proc``: 100 % = one core, all a single process can use) and its
-  resident memory.
+* the server's CPU use (from ``/proc``: 100 % = one core, all a single process can use), the
+  same per month it streamed to a session (a cost that does not depend on how busy the machine
+  is), its resident memory and the machine's load average (other processes compete for the
+  cores).
 
 Two kinds of client (``--client``):
 
@@ -68,9 +70,9 @@ def rss_mb(pid: int) -> float:
 class ProtocolClient:
     """One session through Bokeh's websocket client, in a thread of its own; presses Play."""
 
-    def __init__(self, url: str, speed: int) -> None:
-        """Open the session (in the thread) and start playing."""
-        self.url, self.speed = url, speed
+    def __init__(self, url: str, speed: int, play: bool = True) -> None:
+        """Open the session (in the thread) and start playing (unless ``play`` is False)."""
+        self.url, self.speed, self.play = url, speed, play
         self.session: Any = None
         self.source: Any = None
         self.error: BaseException | None = None
@@ -87,7 +89,7 @@ class ProtocolClient:
             doc = self.session.document
             self.source = doc.get_model_by_name("momentum_source")
             play = next(m for m in doc.models if "play" in (getattr(m, "css_classes", None) or []))
-            play.active = True  # what a click on Play sends
+            play.active = self.play  # True: what a click on Play sends
         except BaseException as exc:  # noqa: BLE001 - reported by the caller
             self.error = exc
             return
@@ -160,7 +162,7 @@ def measure(url: str, pid: int, n: int, opts: argparse.Namespace, browsers: Any)
     clients: list[ProtocolClient] = []
     me = os.getpid()
     if browsers is None:
-        clients = [ProtocolClient(url, opts.speed) for _ in range(n)]
+        clients = [ProtocolClient(url, opts.speed, not opts.idle) for _ in range(n)]
         for c in clients:
             c.ready.wait(120)
         errors = [c.error for c in clients if c.error is not None]
@@ -185,6 +187,7 @@ def measure(url: str, pid: int, n: int, opts: argparse.Namespace, browsers: Any)
     else:
         browsers.close_pages()
     finished = sum(r >= opts.months for r in rows1)
+    months = sum(b - a for a, b in zip(rows0, rows1, strict=True))
     return {
         "sessions": n,
         "speed": opts.speed,
@@ -193,9 +196,12 @@ def measure(url: str, pid: int, n: int, opts: argparse.Namespace, browsers: Any)
         "months_per_s_median": round(statistics.median(rates), 2),
         "server_cpu_pct": round(100 * (cpu1 - cpu0) / seconds, 1),
         "client_cpu_pct": round(100 * (mine1 - mine0) / seconds, 1),
+        "server_cpu_ms_per_session_month": round(1000 * (cpu1 - cpu0) / max(months, 1), 2),
+        "load_average": round(os.getloadavg()[0], 2),
         "server_rss_mb": round(memory, 1),
         "finished_during_window": finished,
-        "keeps_up": min(rates) >= KEEPS_UP * opts.speed,
+        "keeps_up": not opts.idle and min(rates) >= KEEPS_UP * opts.speed,
+        "idle": opts.idle,
     }
 
 
@@ -205,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, nargs="+", default=[5, 10, 20, 30, 40])
     parser.add_argument("--client", choices=["protocol", "browser"], default="protocol")
     parser.add_argument("--speed", type=int, default=4, help="months per second (default 4)")
+    parser.add_argument(
+        "--idle", action="store_true", help="open the sessions without pressing Play (protocol)"
+    )
     parser.add_argument("--warmup", type=float, default=4.0, help="seconds before the window")
     parser.add_argument("--window", type=float, default=20.0, help="seconds measured")
     parser.add_argument("--settle", type=float, default=10.0, help="seconds between counts")
@@ -259,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         "counts": results,
     }
     OUT.mkdir(exist_ok=True)
-    (OUT / f"class_capacity-{opts.client}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (OUT / f"class_capacity-{opts.client}{'-idle' if opts.idle else ''}.json").write_text(
+        json.dumps(summary, indent=2) + "\n"
+    )
     print(json.dumps(summary, indent=2))
     return 0
 

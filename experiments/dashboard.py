@@ -172,7 +172,7 @@ class Dashboard:
         self.settings = pn.pane.HTML("", sizing_mode="stretch_width")
         self.key_events = pn.pane.HTML("", sizing_mode="stretch_width")
         self.story = pn.pane.HTML("", sizing_mode="stretch_width", min_height=150)
-        self.callback = pn.state.add_periodic_callback(self._tick, period=PERIOD_MS, start=True)
+        self.callback = _play_clock(self._tick)
 
     def page(self) -> pn.viewable.Viewable:
         """The whole page."""
@@ -428,6 +428,24 @@ class Dashboard:
         finally:
             self._muted = False
         self.reset()
+
+
+def _play_clock(tick: Any) -> Any:
+    """Start the session's play clock: ``tick`` every :data:`PERIOD_MS`, for the whole session.
+
+    What ``pn.state.add_periodic_callback`` does, with two of Panel's options off: ``background``
+    (a foreground callback marks Panel's process-wide ``busy`` state at every call, and every
+    session's tick then costs every other session too: 30 idle sessions took 94 % of a core)
+    and ``log``.
+    """
+    from panel.io.callbacks import PeriodicCallback
+
+    callback = PeriodicCallback(callback=tick, period=PERIOD_MS, background=True, log=False)
+    callback.start()
+    doc = pn.state.curdoc
+    if doc is not None:
+        pn.state._periodic.setdefault(doc, []).append(callback)
+    return callback
 
 
 def initial_speed() -> int:
