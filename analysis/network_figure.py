@@ -190,7 +190,7 @@ def _sizes(nodes: pd.DataFrame) -> np.ndarray:
     return np.where(institution, 1.6 * sizes + 70.0, sizes)
 
 
-def _short_name(row: pd.Series) -> str:
+def short_name(row: pd.Series) -> str:
     """A short label: the acronym in brackets, a short name, else the actor type."""
     kind = row["type"]
     if kind == "administration":
@@ -347,7 +347,7 @@ def plot_network(
     )
     institutions = np.flatnonzero(shown["type"].isin(INSTITUTIONS).to_numpy())
     labels = (
-        [(int(i), _short_name(shown.iloc[i])) for i in institutions]
+        [(int(i), short_name(shown.iloc[i])) for i in institutions]
         if len(institutions) <= MAX_LABELS
         else []
     )

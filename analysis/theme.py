@@ -35,7 +35,7 @@ ACTOR_LABELS = {
     "coalition": "Coalitions",
     "dpa": "Data-protection authority",
     "company": "Companies",
-    "organization": "Member organisations",
+    "organization": "Organisations",
     "international": "International bodies",
 }
 """Plain-language name of each actor type."""

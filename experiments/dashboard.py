@@ -2,7 +2,10 @@
 
 :func:`build_page` is what ``continuity app`` serves at ``/``: every browser session calls it
 and gets its own :class:`Dashboard` (model, controls, charts, periodic callback). The baseline
-band and the network layouts are computed once per process and shared.
+band and the network layouts are computed once per process and shared
+(:mod:`experiments.dashboard_charts`); the controls are in :mod:`experiments.dashboard_controls`,
+the words in :mod:`experiments.dashboard_text` and the continuity index and verdict in
+:mod:`experiments.dashboard_index`.
 """
 
 from __future__ import annotations
@@ -11,25 +14,51 @@ import functools
 import html
 import time
 import weakref
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import BoxAnnotation, ColorBar, ColumnDataSource, HoverTool, Span
-from bokeh.palettes import Viridis256
-from bokeh.plotting import figure
-from bokeh.transform import linear_cmap
-from matplotlib.colors import to_hex
 
-from analysis.network_figure import network_layout
-from analysis.theme import ACTOR_LABELS, CONTRIBUTION_TYPES, actor_colours
 from experiments import dashboard_text as text
-from sim.api import load_config, run
-from sim.config import PILLARS
+from experiments.dashboard_charts import (
+    BAND_SEEDS,
+    baseline_band,
+    contribution_figure,
+    momentum_figure,
+    month_ms,
+    network_data,
+    network_figure,
+    private,
+)
+from experiments.dashboard_controls import (
+    DEFAULTS,
+    PRESETS,
+    TACTIC_LABELS,
+    TURNOVER_CHOICES,
+    Controls,
+)
+from experiments.dashboard_index import baseline_range, index_cell, live_index, verdict
+from sim.api import load_config
 from sim.dates import format_month, parse_month
 from sim.errors import InputError
 from sim.model import ContinuityModel
+
+__all__ = [
+    "BAND_SEEDS",
+    "DEFAULTS",
+    "PRESETS",
+    "TACTIC_LABELS",
+    "TURNOVER_CHOICES",
+    "Controls",
+    "Dashboard",
+    "baseline_band",
+    "build_page",
+    "month_ms",
+    "network_data",
+    "open_sessions",
+    "private",
+    "warm_up",
+]
 
 PERIOD_MS = 50
 """The play clock ticks every this many milliseconds (so at most 20 months per second)."""
@@ -41,236 +70,11 @@ A page opened as ``/?speed=N`` starts at N months per second."""
 NETWORK_EVERY = 4
 """Play: recolour the network every this many months (it is the browser's costliest redraw)."""
 
-BAND_SEEDS = 20
-"""Seeds of the default Mexico run behind the baseline band."""
-
-TACTIC_LABELS = {
-    "law": "Campaign for an AI law",
-    "diversified_funding": "Diversified funding",
-    "subnational_hubs": "Subnational hubs",
-    "broad_coalition": "Broad coalition",
-    "international_commitments": "International commitments",
-    "senate_champions": "Senate champions",
-    "bureaucratic_embedding": "Bureaucratic embedding",
-    "transition_briefings": "Transition briefings",
-}
-"""Tactic key (conf/tactics, docs/tactics.md) → label of its checkbox."""
-
-DEFAULTS = {
-    "turnover": "2018-12",
-    "cut_size": 0.8,
-    "cut_duration": 0,
-    "law_2018": False,
-    "coalition": True,
-    "tactics": [],
-}
-"""Control values of the Mexico baseline (``cut_duration`` 0 = until the end)."""
-
-PRESETS = {
-    "Mexico baseline": {},
-    "Law before 2018": {"law_2018": True},
-    "No coalition": {"coalition": False},
-    "Deep cut": {"cut_size": 1.0},
-}
-"""Scenario presets: changes from :data:`DEFAULTS` (the counterfactuals of conf/counterfactual)."""
+FEED_LINES = 8
+"""Routine events shown in "what just happened" (key events are pinned apart, all of them)."""
 
 LIVE: weakref.WeakSet[Dashboard] = weakref.WeakSet()
 """The dashboards still in memory (one per open session; tests check closed ones go)."""
-
-TURNOVER_CHOICES = ["2018-06", "2018-12", "2019-06", "2019-12", "2020-12", "2022-12", "2024-10"]
-
-
-def month_ms(month: int) -> float:
-    """Milliseconds since the epoch of the first day of an absolute month (Bokeh's datetime)."""
-    return (datetime(month // 12, month % 12 + 1, 1) - datetime(1970, 1, 1)).total_seconds() * 1e3
-
-
-@functools.cache
-def baseline_band() -> dict[str, np.ndarray]:
-    """The 5–95 % band and median of total momentum over :data:`BAND_SEEDS` default runs."""
-    import dataclasses
-
-    cfg = load_config([])
-    runs = [
-        run(dataclasses.replace(cfg, seed=s), keep_model=False).timeseries
-        for s in range(BAND_SEEDS)
-    ]
-    values = np.vstack([r["momentum"].to_numpy() for r in runs])
-    months = [parse_month(d) for d in runs[0]["date"]]
-    lo, med, hi = np.percentile(values, [5, 50, 95], axis=0)
-    band = {"x": np.array([month_ms(m) for m in months]), "lo": lo, "median": med, "hi": hi}
-    return _frozen(band)
-
-
-def _frozen(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Make cached arrays read-only.
-
-    A session that tried to change one in place would fail loudly instead of changing what
-    every later session sees.
-    """
-    for a in arrays.values():
-        a.flags.writeable = False
-    return arrays
-
-
-def private(data: dict[str, Any]) -> dict[str, Any]:
-    """A session's own copy of a data source's columns (arrays and lists copied).
-
-    Bokeh applies a browser's ``patch`` of a data source in place, so a source must never hold
-    an array shared with another session or with a process-wide cache.
-    """
-    return {
-        k: (np.array(v, copy=True) if isinstance(v, np.ndarray) else list(v))
-        for k, v in data.items()
-    }
-
-
-@functools.lru_cache(maxsize=8)
-def _layout(ids: tuple[str, ...], src: bytes, dst: bytes) -> np.ndarray:
-    import pandas as pd
-
-    nodes = pd.DataFrame({"node": np.arange(len(ids)), "type": "organization"})
-    edges = pd.DataFrame({"source": np.frombuffer(src, int), "target": np.frombuffer(dst, int)})
-    pos = network_layout(nodes, edges, seed=0)
-    pos.flags.writeable = False
-    return pos
-
-
-def network_data(model: ContinuityModel) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Node and edge columns of the model's network at a layout computed once per network."""
-    import scipy.sparse as sp
-
-    table = model.network.nodes
-    upper = sp.triu(model.adjacency, k=1).tocoo()
-    src, dst = upper.row.astype(int), upper.col.astype(int)
-    pos = _layout(tuple(table["id"].tolist()), src.tobytes(), dst.tobytes())
-    types = table["type"].tolist()
-    big = {"administration", "senate", "dpa", "coalition"}
-    nodes = {
-        "x": pos[:, 0].copy(),
-        "y": pos[:, 1].copy(),
-        "name": table["name"].tolist(),
-        "type": [ACTOR_LABELS.get(t, t) for t in types],
-        "size": [14 if t in big else 7 for t in types],
-        "commitment": np.asarray(model.state.commitment, dtype=float).copy(),
-    }
-    edges = {
-        "xs": np.c_[pos[src, 0], pos[dst, 0]].tolist(),
-        "ys": np.c_[pos[src, 1], pos[dst, 1]].tolist(),
-    }
-    return nodes, edges
-
-
-class Controls:
-    """The widgets that set a run: shocks, law, coalition, tactics and the presets."""
-
-    def __init__(self) -> None:
-        """Create the widgets at the Mexico baseline values."""
-        self.turnover = pn.widgets.Select(
-            name="First change of government", options=TURNOVER_CHOICES, value="2018-12"
-        )
-        self.cut_size = pn.widgets.FloatSlider(
-            name="Funding cut (share of the federal budget)",
-            start=0.0,
-            end=1.0,
-            step=0.05,
-            value=0.8,
-            css_classes=["cut-size"],
-        )
-        self.cut_duration = pn.widgets.IntSlider(
-            name="Cut lasts (months; 0 = until 2030)", start=0, end=72, step=6, value=0
-        )
-        self.law_2018 = pn.widgets.Checkbox(
-            name="AI law passed in April 2018 (before the turnover)"
-        )
-        self.coalition = pn.widgets.Checkbox(
-            name="Civil-society coalition IA2030Mx founded", value=True
-        )
-        self.tactics = pn.widgets.CheckBoxGroup(
-            name="Tactics", options={v: k for k, v in TACTIC_LABELS.items()}, value=[]
-        )
-        self.presets = {
-            name: pn.widgets.Button(
-                name=name,
-                button_type="primary",
-                button_style="outline",
-                css_classes=[f"preset-{name.lower().replace(' ', '-')}"],
-            )
-            for name in PRESETS
-        }
-
-    @property
-    def widgets(self) -> list[Any]:
-        """The value widgets, in display order."""
-        return [
-            self.turnover,
-            self.cut_size,
-            self.cut_duration,
-            self.law_2018,
-            self.coalition,
-            self.tactics,
-        ]
-
-    def values(self) -> dict[str, Any]:
-        """The current values, keyed as :data:`DEFAULTS`."""
-        return {k: getattr(self, k).value for k in DEFAULTS}
-
-    def invalid(self) -> dict[str, str]:
-        """Control key → why its value is not allowed, for every control a browser set badly.
-
-        The browser enforces nothing the server can rely on: a visitor can send any value for
-        any widget (from the console), so every value is checked against what the widget offers
-        before it reaches a config override.
-        """
-        out = {}
-        for key, value in self.values().items():
-            why = _control_problem(getattr(self, key), value)
-            if why:
-                out[key] = why
-        return out
-
-    def set(self, values: dict[str, Any]) -> None:
-        """Set every control (the caller mutes the change watchers)."""
-        for k, v in values.items():
-            getattr(self, k).value = list(v) if isinstance(v, list) else v
-
-    def overrides(self) -> list[str]:
-        """Hydra overrides of the current values (see ``conf/``)."""
-        v = self.values()
-        out = [
-            f"shocks.turnover.dates=[{v['turnover']},2024-10]",
-            f"shocks.funding_cut.size={v['cut_size']:.2f}",
-            f"shocks.funding_cut.duration_months={v['cut_duration'] or 'null'}",
-            f"tactics=[{','.join(v['tactics'])}]",
-        ]
-        if v["law_2018"]:
-            out.append("scenario.law_enacted=2018-04")
-        if not v["coalition"]:
-            out.append("counterfactual=no_coalition")
-        return out
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
-
-
-def _control_problem(widget: Any, value: Any) -> str | None:
-    """Why ``value`` is not one the widget offers (None if it is)."""
-    if isinstance(widget, pn.widgets.Checkbox):
-        return None if isinstance(value, bool) else "expected true or false"
-    if isinstance(widget, pn.widgets.Select):
-        return None if value in list(widget.options) else "not one of the choices"
-    if isinstance(widget, pn.widgets.CheckBoxGroup):
-        allowed = set(widget.options.values())
-        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
-        return None if ok and len(set(value)) == len(value) else "not a set of the tactics offered"
-    if isinstance(widget, pn.widgets.IntSlider | pn.widgets.FloatSlider):
-        if not _is_number(value) or not widget.start <= value <= widget.end:
-            return f"expected a number from {widget.start} to {widget.end}"
-        if isinstance(widget, pn.widgets.IntSlider) and value != int(value):
-            return "expected a whole number"
-        return None
-    return "unknown control"  # pragma: no cover - every control is listed above
 
 
 def _html(key: str, value: str, label: str) -> str:
@@ -278,6 +82,11 @@ def _html(key: str, value: str, label: str) -> str:
         f'<div class="counter"><div style="font-size:0.8em;color:#555">{label}</div>'
         f'<div data-testid="{key}" style="font-size:1.6em;font-weight:600">{value}</div></div>'
     )
+
+
+def _list(key: str, lines: list[str]) -> str:
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    return f"<ul data-testid='{key}' style='font-size:1.05em;margin-top:0'>{items}</ul>"
 
 
 class Dashboard:
@@ -290,9 +99,16 @@ class Dashboard:
         self.model: ContinuityModel | None = None
         self.streamed = 0
         self.log: list[str] = []
+        self.pinned: list[str] = []
         self._muted = False
         self._play_steps, self._play_start, self._due = 0, 0.0, 0.0
-        self._build_charts()
+        self.momentum_fig, self.momentum_source, self.turnover_spans, self.cut_box = (
+            momentum_figure()
+        )
+        self.contribution_fig, self.contribution_source = contribution_figure(
+            self.momentum_fig.x_range
+        )
+        self.network_fig, self.node_source, self.edge_source, self.label_source = network_figure()
         self._build_widgets()
         self.reset()
         LIVE.add(self)
@@ -310,141 +126,15 @@ class Dashboard:
             callback.stop()
         self.model = None
         self.before = None
-        self.log = []
+        self.log, self.pinned = [], []
         for source in (
             self.momentum_source,
             self.contribution_source,
             self.node_source,
             self.edge_source,
+            self.label_source,
         ):
             source.data = {k: [] for k in source.data}
-
-    # ------------------------------------------------------------------ charts
-    def _build_charts(self) -> None:
-        band = baseline_band()
-        x0, x1 = band["x"][0], band["x"][-1]
-        fig = figure(
-            title="Momentum of the strategy (your run vs. the baseline band)",
-            x_axis_type="datetime",
-            height=330,
-            sizing_mode="stretch_width",
-            x_range=(x0, x1),
-            toolbar_location=None,
-        )
-        fig.varea(
-            "x",
-            "lo",
-            "hi",
-            source=ColumnDataSource(private(band), name="band_source"),
-            color="#cccccc",
-            alpha=0.6,
-            legend_label="Baseline 5–95 %",
-        )
-        fig.line(
-            "x",
-            "median",
-            source=ColumnDataSource(private(band), name="median_source"),
-            color="#999999",
-            line_dash="dashed",
-            legend_label="Baseline median",
-        )
-        cols = ["x", "momentum"] + [f"momentum_{p}" for p in PILLARS]
-        self.momentum_source = ColumnDataSource({c: [] for c in cols}, name="momentum_source")
-        pillar_colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # Okabe–Ito
-        for p, c in zip(PILLARS, pillar_colours, strict=True):
-            fig.line(
-                "x",
-                f"momentum_{p}",
-                source=self.momentum_source,
-                color=c,
-                line_width=1.5,
-                legend_label=p.capitalize(),
-            )
-        fig.line(
-            "x",
-            "momentum",
-            source=self.momentum_source,
-            color="black",
-            line_width=3,
-            legend_label="Total",
-        )
-        self.turnover_spans = [
-            Span(
-                dimension="height",
-                line_color="#D55E00",
-                line_dash="dashed",
-                line_width=2,
-                location=None,
-            )
-            for _ in range(2)
-        ]
-        self.cut_box = BoxAnnotation(fill_color="#D55E00", fill_alpha=0.07)
-        fig.renderers.extend([*self.turnover_spans, self.cut_box])
-        fig.add_layout(fig.legend[0], "right")
-        fig.legend.label_text_font_size = "9pt"
-        fig.legend.background_fill_alpha = 0.7
-        fig.yaxis.axis_label = "Momentum"
-        self.momentum_fig = fig
-
-        colours = actor_colours()
-        keys = list(CONTRIBUTION_TYPES)
-        self.contribution_source = ColumnDataSource({c: [] for c in ["x", *keys]})
-        cfig = figure(
-            title="Who carries the momentum (contribution by actor type)",
-            x_axis_type="datetime",
-            height=260,
-            sizing_mode="stretch_width",
-            x_range=fig.x_range,
-            toolbar_location=None,
-        )
-        cfig.varea_stack(
-            keys,
-            x="x",
-            source=self.contribution_source,
-            color=[to_hex(colours[CONTRIBUTION_TYPES[k]]) for k in keys],
-            legend_label=[ACTOR_LABELS[CONTRIBUTION_TYPES[k]] for k in keys],
-        )
-        cfig.add_layout(cfig.legend[0], "right")
-        cfig.legend.label_text_font_size = "8pt"
-        cfig.legend.background_fill_alpha = 0.7
-        self.contribution_fig = cfig
-
-        self.node_source = ColumnDataSource(
-            {k: [] for k in ("x", "y", "name", "type", "size", "commitment")}, name="node_source"
-        )
-        self.edge_source = ColumnDataSource({"xs": [], "ys": []})
-        nfig = figure(
-            title="Stakeholder network (colour = commitment)",
-            height=420,
-            width=440,
-            toolbar_location=None,
-            tools="",
-        )
-        nfig.multi_line(
-            "xs", "ys", source=self.edge_source, color="#bdbdbd", alpha=0.4, line_width=0.5
-        )
-        mapper = linear_cmap("commitment", Viridis256, 0.0, 1.0)
-        nodes = nfig.scatter(
-            "x",
-            "y",
-            size="size",
-            source=self.node_source,
-            fill_color=mapper,
-            line_color="#222222",
-            line_width=0.5,
-        )
-        nfig.add_tools(
-            HoverTool(
-                renderers=[nodes],
-                tooltips=[("", "@name"), ("type", "@type"), ("commitment", "@commitment{0.00}")],
-            )
-        )
-        nfig.add_layout(
-            ColorBar(color_mapper=mapper["transform"], width=10, title="Commitment"), "right"
-        )
-        nfig.axis.visible = False
-        nfig.grid.visible = False
-        self.network_fig = nfig
 
     # ------------------------------------------------------------------ widgets
     def _build_widgets(self) -> None:
@@ -465,6 +155,11 @@ class Dashboard:
             width=220,
             css_classes=["speed"],
         )
+        self.pause_at_turnover = pn.widgets.Checkbox(
+            name="Pause at each change of government",
+            value=initial_pause(),
+            css_classes=["pause-turnover"],
+        )
         self.step_button.on_click(lambda _: self.advance(1))
         self.reset_button.on_click(lambda _: self.reset())
         self.play_button.param.watch(self._on_play, "value")
@@ -473,9 +168,11 @@ class Dashboard:
         for name, button in self.controls.presets.items():
             button.on_click(functools.partial(self._on_preset, name))
         self.counters = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.notice = pn.pane.HTML("", sizing_mode="stretch_width")
         self.settings = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.key_events = pn.pane.HTML("", sizing_mode="stretch_width")
         self.story = pn.pane.HTML("", sizing_mode="stretch_width", min_height=150)
-        self.callback = pn.state.add_periodic_callback(self._tick, period=PERIOD_MS, start=True)
+        self.callback = _play_clock(self._tick)
 
     def page(self) -> pn.viewable.Viewable:
         """The whole page."""
@@ -496,12 +193,25 @@ class Dashboard:
             width=330,
         )
         main = pn.Column(
-            pn.Row(self.step_button, self.play_button, self.reset_button, self.speed),
+            pn.Row(
+                self.step_button,
+                self.play_button,
+                self.reset_button,
+                self.speed,
+                self.pause_at_turnover,
+            ),
             self.counters,
+            self.notice,
             pn.pane.Bokeh(self.momentum_fig, sizing_mode="stretch_width"),
             pn.Row(
                 pn.pane.Bokeh(self.network_fig),
-                pn.Column("### What just happened", self.story, sizing_mode="stretch_width"),
+                pn.Column(
+                    "### Key events",
+                    self.key_events,
+                    "### What just happened",
+                    self.story,
+                    sizing_mode="stretch_width",
+                ),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Bokeh(self.contribution_fig, sizing_mode="stretch_width"),
@@ -524,6 +234,7 @@ class Dashboard:
             f'<p data-testid="settings" style="font-size:0.85em;color:#333">'
             f"{text.settings_text(self.controls.values())}</p>"
         )
+        self._say("")
         try:
             cfg = load_config(self.controls.overrides())
         except InputError as exc:
@@ -545,28 +256,65 @@ class Dashboard:
             self.cut_box.visible = True
         else:
             self.cut_box.visible = False
-        nodes, edges = network_data(m)
+        nodes, edges, labels = network_data(m)
         self.node_source.data, self.edge_source.data = nodes, edges
+        self.label_source.data = labels
         self.before = text.snapshot(m)
         self.log = [f"{format_month(m.month)}: the run starts. Press Step or Play."]
+        self.pinned = []
         self._show()
 
+    @property
+    def finished(self) -> bool:
+        """Whether the model has run its last month."""
+        return self.model is not None and self.model.month > self.model.calendar.end
+
     def advance(self, n: int) -> None:
-        """Step the model ``n`` months (fewer at the end of the horizon) and update the page."""
+        """Step the model ``n`` months (fewer at the end, or at a change of government).
+
+        While playing with *pause at each change of government* on, Play stops after the month
+        of a change of government and says so.
+        """
         m = self.model
         if m is None:
             return
+        if not self.play_button.value:
+            self._say("")
         for _ in range(n):
-            if m.month > m.calendar.end:
+            if self.finished:
                 self.play_button.value = False
                 break
             m.step()
             after = text.snapshot(m)
-            self.log = text.describe_changes(self.before, after)[::-1] + self.log
+            events = text.describe_changes(self.before, after)
             self.before = after
-        self.log = self.log[:8]
+            self.pinned += [e.text for e in events if e.key]
+            self.log = [e.text for e in events if not e.key][::-1] + self.log
+            turnover = any(e.kind == "turnover" for e in events)
+            if turnover and self.pause_at_turnover.value and self.play_button.value:
+                self.play_button.value = False
+                self._say(
+                    f"Paused at the change of government ({format_month(after.month)}). "
+                    "Look at who carries the momentum now, then press Play to go on."
+                )
+                break
+        self.log = self.log[:FEED_LINES]
         self._stream()
+        if self.finished:
+            self.play_button.value = False
+            state = live_index(m, finished=True)
+            band = baseline_range(baseline_band()["continuity_index"])
+            self._say(verdict(state, band, BAND_SEEDS), key="verdict")
         self._show()
+
+    def _say(self, message: str, key: str = "notice") -> None:
+        """Show ``message`` above the charts (an empty one clears it)."""
+        self.notice.object = (
+            f'<div data-testid="{key}" style="font-size:1.15em;padding:0.5em 0.8em;'
+            f'background:#fff4e0;border-left:4px solid #D55E00">{html.escape(message)}</div>'
+            if message
+            else ""
+        )
 
     def _stream(self) -> None:
         rec, k = self.model.recorder, self.streamed
@@ -577,7 +325,10 @@ class Dashboard:
             {"x": x, **{c: rec.data[c][k : rec.n] for c in self.momentum_source.data if c != "x"}}
         )
         self.contribution_source.stream(
-            {"x": x, **{c: rec.data[c][k : rec.n] for c in CONTRIBUTION_TYPES}}
+            {
+                "x": x,
+                **{c: rec.data[c][k : rec.n] for c in self.contribution_source.data if c != "x"},
+            }
         )
         if not self.play_button.value or rec.n % NETWORK_EVERY == 0:  # the browser keeps up
             commitment = np.asarray(self.model.state.commitment, float).copy()
@@ -591,9 +342,11 @@ class Dashboard:
         if self.play_button.value and self._play_steps:
             rate = f"{self._play_steps / max(time.perf_counter() - self._play_start, 1e-9):.1f}"
         last = m.recorder.n and format_month(int(m.recorder.months[m.recorder.n - 1]))
+        index, index_label = index_cell(live_index(m, finished=self.finished))
         cells = [
             _html("month", last or "not started", "Month"),
             _html("momentum", f"{s.momentum:.2f}", "Total momentum"),
+            _html("index", index, index_label),
             _html("members", str(s.coalition_members), "Coalition members"),
             _html("offices", str(s.offices), "States with an AI office"),
             _html("playing", "playing" if self.play_button.value else "paused", "Play"),
@@ -602,11 +355,10 @@ class Dashboard:
         self.counters.object = (
             '<div style="display:flex;gap:2.5em;flex-wrap:wrap">' + "".join(cells) + "</div>"
         )
-        story = (
-            "<ul style='font-size:1.05em'>"
-            + "".join(f"<li>{line}</li>" for line in self.log)
-            + "</ul>"
-        )
+        pinned = _list("key-events", self.pinned or ["None yet."])
+        if pinned != self.key_events.object:
+            self.key_events.object = pinned
+        story = _list("feed", self.log)
         if story != self.story.object:
             self.story.object = story
 
@@ -635,6 +387,8 @@ class Dashboard:
         if event.new:
             self._play_steps, self._play_start = 0, time.perf_counter()
             self._due = self._play_start
+            if not self.finished:
+                self._say("")
         if self.model is not None:
             self._show()
 
@@ -676,6 +430,24 @@ class Dashboard:
         self.reset()
 
 
+def _play_clock(tick: Any) -> Any:
+    """Start the session's play clock: ``tick`` every :data:`PERIOD_MS`, for the whole session.
+
+    What ``pn.state.add_periodic_callback`` does, with two of Panel's options off: ``background``
+    (a foreground callback marks Panel's process-wide ``busy`` state at every call, and every
+    session's tick then costs every other session too: 30 idle sessions took 94 % of a core)
+    and ``log``.
+    """
+    from panel.io.callbacks import PeriodicCallback
+
+    callback = PeriodicCallback(callback=tick, period=PERIOD_MS, background=True, log=False)
+    callback.start()
+    doc = pn.state.curdoc
+    if doc is not None:
+        pn.state._periodic.setdefault(doc, []).append(callback)
+    return callback
+
+
 def initial_speed() -> int:
     """The play speed a new page starts at: ``?speed=N`` in its address, else the default.
 
@@ -689,6 +461,18 @@ def initial_speed() -> int:
     except (TypeError, ValueError):
         return SPEED_DEFAULT
     return value if 1 <= value <= SPEED_MAX else SPEED_DEFAULT
+
+
+def initial_pause() -> bool:
+    """Whether a new page pauses at each change of government: ``?pause=turnover`` in its address."""
+    args = getattr(pn.state, "session_args", None) or {}
+    raw = args.get("pause", [b""])[0]
+    return (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)) == "turnover"
+
+
+def open_sessions() -> int:
+    """How many dashboards are open now (built and not yet closed)."""
+    return sum(1 for d in list(LIVE) if d.callback is not None)
 
 
 def warm_up() -> None:

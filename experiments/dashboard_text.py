@@ -1,7 +1,8 @@
 """Plain-language text of the dashboard: title, instructions and "what just happened".
 
 :func:`snapshot` reads the few facts of a model the story needs; :func:`describe_changes`
-compares two snapshots (before and after a step) and says what changed in short sentences.
+compares two snapshots (before and after a step) and says what changed in short
+:class:`Event` sentences, each either a key event (pinned on the page) or routine (the feed).
 Nothing here draws or serves anything.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from sim.dates import format_month
 
@@ -19,8 +22,17 @@ INSTRUCTIONS = (
     "administration took office and cut its funding. Pick a scenario or set the shocks and "
     "tactics on the left, then press <b>Step</b> (one month) or <b>Play</b>. The grey band "
     "is what usually happens in the Mexico baseline (5–95 % of 20 runs); your run is the "
-    "black line. Changing any control starts the run again."
+    "black line. Key events stay pinned on the right; the <b>continuity index</b> (momentum two "
+    "years after the change of government ÷ momentum the month before it) appears once it can "
+    "be computed, and at the end the page compares it with the baseline. Changing any control "
+    "starts the run again."
 )
+
+KEY_KINDS = frozenset({"turnover", "cut", "law", "coalition", "first_office", "dpa_abolished"})
+"""Kinds of :class:`Event` pinned apart from the routine feed."""
+
+MEMBER_MILESTONES = (25, 50, 100, 150, 200, 300)
+"""Coalition sizes the routine feed mentions when the coalition first reaches them."""
 
 NON_STATE = ("contribution_coalitions", "contribution_companies", "contribution_organizations")
 """Contributions carried by actors outside government (coalitions, companies, organisations)."""
@@ -38,8 +50,31 @@ class Snapshot:
     coalitions_active: int
     coalition_members: int
     offices: int
+    had_office: bool
+    dpas_alive: int
     momentum: float
     non_state_share: float
+
+
+@dataclass(frozen=True)
+class Event:
+    """One sentence of "what just happened".
+
+    Attributes:
+        month: The absolute month it happened.
+        kind: What happened (``turnover``, ``cut``, ``cut_end``, ``law``, ``coalition``,
+            ``first_office``, ``no_office``, ``dpa_abolished``, ``members``, ``year``).
+        text: The sentence, starting with the month.
+    """
+
+    month: int
+    kind: str
+    text: str
+
+    @property
+    def key(self) -> bool:
+        """Whether the event is pinned (:data:`KEY_KINDS`) rather than routine."""
+        return self.kind in KEY_KINDS
 
 
 def snapshot(model: Any) -> Snapshot:
@@ -50,6 +85,9 @@ def snapshot(model: Any) -> Snapshot:
 
     Returns:
         The snapshot; the month is the last one recorded (the start month before any step).
+        Everything is read as of that month: after a step the model's own clock has already
+        moved to the next month, so a coalition counts as founded only from its founding month
+        (``Coalition.active`` would count it a month early).
     """
     rec = model.recorder
     k = rec.n - 1
@@ -60,18 +98,23 @@ def snapshot(model: Any) -> Snapshot:
         non_state = sum(float(rec.data[c][k]) for c in NON_STATE)
         members = int(rec.data["coalition_members"][k])
         offices = int(rec.data["states_with_ai_office"][k])
+        had_office = bool(np.any(rec.data["states_with_ai_office"][: k + 1] > 0))
     else:
         total = non_state = 0.0
         members = offices = 0
+        had_office = False
+    founded = sum(c.founded is not None and c.founded <= month and k >= 0 for c in model.coalitions)
     return Snapshot(
         month=month,
         turnovers=len(model.turnovers),
         cut_active=cal.cut_fraction(month, "federal_program") > 0,
         cut_size=cal.cut_size,
         law_in_force=bool(model.law_in_force),
-        coalitions_active=sum(bool(c.active) for c in model.coalitions),
+        coalitions_active=founded,
         coalition_members=members,
         offices=offices,
+        had_office=had_office,
+        dpas_alive=sum(bool(d.alive) for d in model.dpas),
         momentum=total,
         non_state_share=non_state / total if total > 0 else 0.0,
     )
@@ -81,46 +124,63 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
-def describe_changes(before: Snapshot, after: Snapshot) -> list[str]:
-    """Sentences saying what changed between two snapshots, each starting with its month.
+def describe_changes(before: Snapshot, after: Snapshot) -> list[Event]:
+    """What changed between two snapshots, most important first.
+
+    Key events (:data:`KEY_KINDS`): a change of government, a funding cut, a law in force, the
+    coalition founded, the first state AI office, the data-protection authority abolished.
+    Routine: a cut ending, the last state office closing, the coalition reaching a size of
+    :data:`MEMBER_MILESTONES`, and each December a year in review (momentum, members, offices).
+    States opening or closing offices month by month are left to the year in review.
 
     Args:
         before: The snapshot before the step(s).
         after: The snapshot after them.
 
     Returns:
-        Zero or more short sentences (most important first).
+        Zero or more events.
     """
     when = format_month(after.month)
     out = []
+
+    def add(kind: str, text: str) -> None:
+        out.append(Event(after.month, kind, f"{when}: {text}"))
+
     if after.turnovers > before.turnovers:
-        text = f"{when}: a new administration took office"
+        text = "a new administration took office"
         if after.cut_active and not before.cut_active:
             text += f" and cut federal funding by {_pct(after.cut_size)}"
-        out.append(
+        add(
+            "turnover",
             text + f"; the coalition and its members now carry {_pct(after.non_state_share)} "
-            "of the momentum."
+            "of the momentum.",
         )
     elif after.cut_active and not before.cut_active:
-        out.append(f"{when}: federal funding of the strategy was cut by {_pct(after.cut_size)}.")
+        add("cut", f"federal funding of the strategy was cut by {_pct(after.cut_size)}.")
     elif before.cut_active and not after.cut_active and after.turnovers == before.turnovers:
-        out.append(f"{when}: the funding cut ended; federal money flows again.")
+        add("cut_end", "the funding cut ended; federal money flows again.")
     if after.law_in_force and not before.law_in_force:
-        out.append(f"{when}: an AI law entered into force — a floor under federal priority.")
+        add("law", "an AI law entered into force — a floor under federal priority.")
     if after.coalitions_active > before.coalitions_active:
-        out.append(
-            f"{when}: the coalition (IA2030Mx) was founded and starts recruiting organisations."
+        add(
+            "coalition", "the coalition (IA2030Mx) was founded and starts recruiting organisations."
         )
-    if after.offices != before.offices:
-        states = f"{after.offices} state" + ("" if after.offices == 1 else "s")
-        if after.offices > before.offices:
-            out.append(f"{when}: {states} now have an AI office.")
-        else:
-            out.append(f"{when}: an office closed; {states} still have an AI office.")
+    if after.offices and not before.had_office:
+        add("first_office", "the first state opened an AI office.")
+    elif before.offices and not after.offices:
+        add("no_office", "no state has an AI office any more.")
+    if after.dpas_alive < before.dpas_alive:
+        add("dpa_abolished", "the data-protection authority was abolished; its AI guidance stops.")
+    for size in MEMBER_MILESTONES:
+        if before.coalition_members < size <= after.coalition_members:
+            add("members", f"the coalition reached {size} members.")
     if after.month % 12 == 11 and after.month != before.month:  # December: a year in review
-        out.append(
-            f"{when}: total momentum {after.momentum:.2f}; {after.coalition_members} coalition "
-            f"members; non-state actors carry {_pct(after.non_state_share)} of it."
+        states = f"{after.offices} state" + ("" if after.offices == 1 else "s")
+        add(
+            "year",
+            f"total momentum {after.momentum:.2f}; {after.coalition_members} coalition members; "
+            f"{states} with an AI office; non-state actors carry "
+            f"{_pct(after.non_state_share)} of it.",
         )
     return out
 

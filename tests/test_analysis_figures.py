@@ -125,7 +125,7 @@ def test_contributions(tmp_path):
         table.sum(axis=1), ts[ts.variable == "momentum"].groupby("month")["value"].mean()
     )
     paths = plot_contributions(table, tmp_path / "c", turnovers=["2018-12"], runs=3)
-    _check_files(paths, "Share of total momentum", "Member organisations", "mean of 3 runs")
+    _check_files(paths, "Share of total momentum", "Organisations", "mean of 3 runs")
     text = describe_contributions(table, "2018-12")
     assert text[0].startswith("Largest shares of momentum the month before the turnover")
 

@@ -255,7 +255,7 @@ def test_describe_network_names_the_types_and_who_fell():
     assert "10 actors by 13 ties" in text
     for words in (
         "2 states",
-        "2 member organisations",
+        "2 organisations",
         "the Senate",
         "one coalition",
         "one company",
