@@ -20,6 +20,7 @@ import numpy as np
 import panel as pn
 
 from experiments import dashboard_text as text
+from experiments.dashboard_case import case_selector, initial_case
 from experiments.dashboard_charts import (
     BAND_SEEDS,
     baseline_band,
@@ -37,7 +38,13 @@ from experiments.dashboard_controls import (
     TURNOVER_CHOICES,
     Controls,
 )
-from experiments.dashboard_index import baseline_range, index_cell, live_index, verdict
+from experiments.dashboard_index import (
+    MEXICO_BASELINE,
+    baseline_range,
+    index_cell,
+    live_index,
+    verdict,
+)
 from sim.api import load_config
 from sim.dates import format_month, parse_month
 from sim.errors import InputError
@@ -92,9 +99,15 @@ def _list(key: str, lines: list[str]) -> str:
 class Dashboard:
     """One session's model, charts and callbacks."""
 
-    def __init__(self) -> None:
-        """Build the controls, charts and a model from the default controls."""
-        self.controls = Controls()
+    def __init__(self, case: str | None = None) -> None:
+        """Build the controls, charts and a model from the default controls.
+
+        Args:
+            case: The case to show (docs/cases.md); default: the page's ``?case=NAME``, else
+                Mexico.
+        """
+        self.case = case or initial_case()
+        self.controls = Controls(self.case)
         self._valid = self.controls.values()
         self.model: ContinuityModel | None = None
         self.streamed = 0
@@ -103,7 +116,7 @@ class Dashboard:
         self._muted = False
         self._play_steps, self._play_start, self._due = 0, 0.0, 0.0
         self.momentum_fig, self.momentum_source, self.turnover_spans, self.cut_box = (
-            momentum_figure()
+            momentum_figure(self.case)
         )
         self.contribution_fig, self.contribution_source = contribution_figure(
             self.momentum_fig.x_range
@@ -155,6 +168,7 @@ class Dashboard:
             width=220,
             css_classes=["speed"],
         )
+        self.case_select = case_selector(self.case)
         self.pause_at_turnover = pn.widgets.Checkbox(
             name="Pause at each change of government",
             value=initial_pause(),
@@ -178,6 +192,7 @@ class Dashboard:
         """The whole page."""
         c = self.controls
         sidebar = pn.Column(
+            self.case_select,
             "### Scenario",
             pn.FlexBox(*c.presets.values()),
             "### Shocks",
@@ -218,13 +233,19 @@ class Dashboard:
             sizing_mode="stretch_width",
         )
         header = pn.pane.HTML(
-            f'<h1 style="margin:0.2em 0" data-testid="title">{text.TITLE}</h1>'
-            f'<p style="font-size:1.05em;max-width:70em">{text.INSTRUCTIONS}</p>',
+            f'<h1 style="margin:0.2em 0" data-testid="title">{text.title(c.facts)}</h1>'
+            f'<p style="font-size:1.05em;max-width:70em">{html.escape(text.instructions(c.facts))}'
+            "</p>",
             sizing_mode="stretch_width",
         )
         return pn.Column(
             header, pn.Row(sidebar, main, sizing_mode="stretch_width"), sizing_mode="stretch_width"
         )
+
+    @property
+    def _law_when(self) -> str:
+        """When the law control puts a law in force, in words."""
+        return "2018-04" if self.controls.facts is None else "8 months before the turnover"
 
     # ------------------------------------------------------------------ actions
     def reset(self) -> None:
@@ -232,7 +253,7 @@ class Dashboard:
         self.play_button.value = False
         self.settings.object = (
             f'<p data-testid="settings" style="font-size:0.85em;color:#333">'
-            f"{text.settings_text(self.controls.values())}</p>"
+            f"{text.settings_text(self.controls.values(), self._law_when)}</p>"
         )
         self._say("")
         try:
@@ -303,8 +324,10 @@ class Dashboard:
         if self.finished:
             self.play_button.value = False
             state = live_index(m, finished=True)
-            band = baseline_range(baseline_band()["continuity_index"])
-            self._say(verdict(state, band, BAND_SEEDS), key="verdict")
+            band = baseline_range(baseline_band(self.case)["continuity_index"])
+            facts = self.controls.facts
+            label = facts.baseline_label if facts is not None else MEXICO_BASELINE
+            self._say(verdict(state, band, BAND_SEEDS, label), key="verdict")
         self._show()
 
     def _say(self, message: str, key: str = "notice") -> None:
@@ -424,7 +447,7 @@ class Dashboard:
     def _on_preset(self, name: str, _event: Any) -> None:
         self._muted = True
         try:
-            self.controls.set({**DEFAULTS, **PRESETS[name]})
+            self.controls.set({**self.controls.defaults, **PRESETS[name]})
         finally:
             self._muted = False
         self.reset()

@@ -36,7 +36,7 @@ from sim.dates import parse_month
 from sim.model import ContinuityModel
 
 BAND_SEEDS = 20
-"""Seeds of the default Mexico run behind the baseline band."""
+"""Seeds of the case's default run behind the baseline band."""
 
 BAND_COLUMNS = ("x", "lo", "median", "hi")
 """The monthly columns of :func:`baseline_band` (drawn as the grey band)."""
@@ -62,16 +62,20 @@ def month_ms(month: int) -> float:
     return (datetime(month // 12, month % 12 + 1, 1) - datetime(1970, 1, 1)).total_seconds() * 1e3
 
 
-@functools.cache
-def baseline_band() -> dict[str, np.ndarray]:
-    """The default Mexico run over seeds ``0 .. BAND_SEEDS - 1``, computed once per process.
+def baseline_band(case: str = "mexico") -> dict[str, np.ndarray]:
+    """The case's default run over seeds ``0 .. BAND_SEEDS - 1``, computed once per process.
 
     Returns:
         Read-only arrays: the months ``x`` (Bokeh datetime), the 5 %, 50 % and 95 % points of
         total momentum each month (``lo``, ``median``, ``hi``) and ``continuity_index``, the
         continuity index of every seed (``sim.summary``; NaN where a run has none).
     """
-    cfg = load_config([])
+    return _band(case)
+
+
+@functools.lru_cache(maxsize=8)
+def _band(case: str) -> dict[str, np.ndarray]:
+    cfg = load_config([] if case == "mexico" else [f"case={case}"])
     results = [run(dataclasses.replace(cfg, seed=s), keep_model=False) for s in range(BAND_SEEDS)]
     values = np.vstack([r.timeseries["momentum"].to_numpy() for r in results])
     months = [parse_month(d) for d in results[0].timeseries["date"]]
@@ -159,14 +163,16 @@ def network_data(
     return nodes, edges, labels
 
 
-def momentum_figure() -> tuple[Any, ColumnDataSource, list[Span], BoxAnnotation]:
-    """Total momentum and its pillars against the baseline band.
+def momentum_figure(
+    case: str = "mexico",
+) -> tuple[Any, ColumnDataSource, list[Span], BoxAnnotation]:
+    """Total momentum and its pillars against the case's baseline band.
 
     Returns:
         The figure, the session's momentum source (empty), the two turnover markers and the
         shaded funding cut (the caller places them).
     """
-    band = baseline_band()
+    band = baseline_band(case)
     columns = {k: band[k] for k in BAND_COLUMNS}
     fig = figure(
         title="Momentum of the strategy (your run vs. the baseline band)",

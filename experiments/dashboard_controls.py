@@ -46,19 +46,28 @@ TURNOVER_CHOICES = ["2018-06", "2018-12", "2019-06", "2019-12", "2020-12", "2022
 
 
 class Controls:
-    """The widgets that set a run: shocks, law, coalition, tactics and the presets."""
+    """The widgets that set a run: shocks, law, coalition, tactics and the presets.
 
-    def __init__(self) -> None:
-        """Create the widgets at the Mexico baseline values."""
+    Args:
+        case: The case (docs/cases.md). Mexico's controls are written by hand; another case's
+            come from its configuration (:func:`experiments.dashboard_case.case_facts`).
+    """
+
+    def __init__(self, case: str = "mexico") -> None:
+        """Create the widgets at the case's baseline values."""
+        self.case = case
+        self.facts = None if case == "mexico" else _facts(case)
+        self.defaults = dict(DEFAULTS) if self.facts is None else dict(self.facts.defaults)
+        choices = TURNOVER_CHOICES if self.facts is None else list(self.facts.choices)
         self.turnover = pn.widgets.Select(
-            name="First change of government", options=TURNOVER_CHOICES, value="2018-12"
+            name="First change of government", options=choices, value=self.defaults["turnover"]
         )
         self.cut_size = pn.widgets.FloatSlider(
             name="Funding cut (share of the federal budget)",
             start=0.0,
             end=1.0,
             step=0.05,
-            value=0.8,
+            value=self.defaults["cut_size"],
             css_classes=["cut-size"],
         )
         self.cut_duration = pn.widgets.IntSlider(
@@ -73,9 +82,18 @@ class Controls:
         self.tactics = pn.widgets.CheckBoxGroup(
             name="Tactics", options={v: k for k, v in TACTIC_LABELS.items()}, value=[]
         )
+        if self.facts is not None:
+            self.law_2018.name = "AI law passed 8 months before the first change of government"
+            self.coalition.value = self.facts.has_coalition
+            self.coalition.name = (
+                "Civil-society coalition founded"
+                if self.facts.has_coalition
+                else "No standing civil-society coalition in this case"
+            )
+            self.coalition.disabled = not self.facts.has_coalition
         self.presets = {
             name: pn.widgets.Button(
-                name=name,
+                name=_preset_label(name, self.facts),
                 button_type="primary",
                 button_style="outline",
                 css_classes=[f"preset-{name.lower().replace(' ', '-')}"],
@@ -121,6 +139,8 @@ class Controls:
     def overrides(self) -> list[str]:
         """Hydra overrides of the current values (see ``conf/``)."""
         v = self.values()
+        if self.facts is not None:
+            return self._case_overrides(v)
         out = [
             f"shocks.turnover.dates=[{v['turnover']},2024-10]",
             f"shocks.funding_cut.size={v['cut_size']:.2f}",
@@ -132,6 +152,39 @@ class Controls:
         if not v["coalition"]:
             out.append("counterfactual=no_coalition")
         return out
+
+    def _case_overrides(self, v: dict[str, Any]) -> list[str]:
+        """The overrides for a case other than Mexico: its later turnovers are kept."""
+        facts = self.facts
+        dates = [v["turnover"], *(d for d in facts.later_turnovers if d > v["turnover"])]
+        out = [
+            f"case={self.case}",
+            f"shocks.turnover.dates=[{','.join(dates)}]",
+            f"shocks.funding_cut.size={v['cut_size']:.2f}",
+            f"shocks.funding_cut.duration_months={v['cut_duration'] or 'null'}",
+            f"tactics=[{','.join(v['tactics'])}]",
+        ]
+        if v["law_2018"]:
+            out.append("scenario.law_enacted=turnover-8")
+        if facts.has_coalition and not v["coalition"]:
+            out.append("counterfactual=no_coalition")
+        return out
+
+
+def _facts(case: str) -> Any:
+    from experiments.dashboard_case import case_facts
+
+    return case_facts(case)
+
+
+def _preset_label(name: str, facts: Any) -> str:
+    """A preset's button label: Mexico's names, or the same presets in a case's words."""
+    if facts is None:
+        return name
+    return {
+        "Mexico baseline": f"{facts.country} baseline",
+        "Law before 2018": "Law before turnover",
+    }.get(name, name)
 
 
 def _is_number(value: Any) -> bool:

@@ -92,13 +92,19 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
-def verdict(state: IndexState, band: tuple[float, float], seeds: int) -> str:
+MEXICO_BASELINE = "the Mexico baseline (change of government 2018-12, 80 % cut)"
+
+
+def verdict(
+    state: IndexState, band: tuple[float, float], seeds: int, baseline: str = MEXICO_BASELINE
+) -> str:
     """A plain sentence comparing a finished run's continuity index with the baseline's.
 
     Args:
         state: The finished run's index (:func:`live_index` with ``finished=True``).
         band: The baseline's range (:func:`baseline_range`).
         seeds: How many baseline runs the range comes from.
+        baseline: How the sentence names the baseline (the case's, for another case).
 
     Returns:
         E.g. "Your strategy kept 105 % of its momentum two years after the change of government
@@ -106,10 +112,7 @@ def verdict(state: IndexState, band: tuple[float, float], seeds: int) -> str:
         runs). That is more than the baseline usually keeps."
     """
     lo, hi = band
-    base = (
-        f"the Mexico baseline (change of government 2018-12, 80 % cut) keeps "
-        f"{100 * lo:.0f}–{_pct(hi)} (10th–90th percentile of {seeds} runs)"
-    )
+    base = f"{baseline} keeps {100 * lo:.0f}–{_pct(hi)} (10th–90th percentile of {seeds} runs)"
     if state.value is None or state.t0 is None:
         return (
             "This run has no continuity index: momentum was zero before the change of "

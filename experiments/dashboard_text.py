@@ -28,6 +28,23 @@ INSTRUCTIONS = (
     "starts the run again."
 )
 
+
+def title(facts: Any) -> str:
+    """The page's title: Mexico's, or the same question about another case (``facts``)."""
+    if facts is None:
+        return TITLE
+    return f"Continuity — will {facts.country}'s AI strategy survive the change of government?"
+
+
+def instructions(facts: Any) -> str:
+    """The page's instructions: Mexico's, or the case's summary and the same how-to."""
+    if facts is None:
+        return INSTRUCTIONS
+    how_to = INSTRUCTIONS[INSTRUCTIONS.index("Pick a scenario") :]
+    how_to = how_to.replace("the Mexico baseline", f"{facts.country}'s baseline")
+    return f"{facts.summary} {how_to}"
+
+
 KEY_KINDS = frozenset({"turnover", "cut", "law", "coalition", "first_office", "dpa_abolished"})
 """Kinds of :class:`Event` pinned apart from the routine feed."""
 
@@ -185,11 +202,12 @@ def describe_changes(before: Snapshot, after: Snapshot) -> list[Event]:
     return out
 
 
-def settings_text(values: dict[str, Any]) -> str:
+def settings_text(values: dict[str, Any], law_when: str = "2018-04") -> str:
     """One plain line summarising the controls (shown under them, read by the tests).
 
     Args:
         values: The control values (see :meth:`experiments.dashboard.Controls.values`).
+        law_when: When the law control puts a law in force, in words.
 
     Returns:
         E.g. ``"Turnover 2018-12 · cut 80 % for ever · law never · coalition yes · tactics none"``.
@@ -197,7 +215,7 @@ def settings_text(values: dict[str, Any]) -> str:
     duration = values["cut_duration"]
     lasting = "until 2030" if not duration else f"for {duration} months"
     tactics = ", ".join(values["tactics"]) or "none"
-    law = "2018-04" if values["law_2018"] else "never (unless passed)"
+    law = law_when if values["law_2018"] else "never (unless passed)"
     return (
         f"Turnover {values['turnover']} · cut {_pct(values['cut_size'])} {lasting} · "
         f"law {law} · coalition {'yes' if values['coalition'] else 'no'} · tactics {tactics}"
