@@ -4,8 +4,10 @@ Starts the app (one server process) on a free port, then for each count N in ``-
 opens N sessions that all press Play at the set ``--speed`` (months per second), lets them play
 for ``--window`` seconds and records, per count:
 
-* the months each session actually advanced per second (read from its copy of the momentum
-  chart's data, which the server streams to it; a server that cannot keep up falls behind);
+* the months each session actually advanced per second: as the server measured it (the
+  dashboard's "months per second (measured)" counter, averaged since Play; this decides whether
+  a count keeps up) and as the client received them (its copy of the momentum chart's data: a
+  client that cannot read fast enough lags behind, so this is a lower bound);
 * the server's CPU use (from ``/proc``: 100 % = one core, all a single process can use), the
   same per month it streamed to a session (a cost that does not depend on how busy the machine
   is), its resident memory and the machine's load average (other processes compete for the
@@ -29,8 +31,10 @@ printed and written to ``benchmarks/out/class_capacity-<client>.json``.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -43,6 +47,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
+RATE = re.compile(r'data-testid="rate"[^>]*>([0-9.]+)<')
+"""The server's measured play rate in the dashboard's counters."""
+
 KEEPS_UP = 0.9
 """A session keeps up when it advances at least this share of the set speed."""
 
@@ -101,11 +108,20 @@ class ProtocolClient:
         """Months the session has received so far."""
         return len(self.source.data["x"]) if self.source is not None else 0
 
+    def server_rate(self) -> float | None:
+        """The months per second the server says it played (its "measured" counter)."""
+        for model in self.session.document.models:
+            text = getattr(model, "text", None)
+            text = html.unescape(text) if isinstance(text, str) else ""
+            if 'data-testid="rate"' in text:
+                match = RATE.search(text)
+                return float(match.group(1)) if match else None
+        return None
+
     def close(self) -> None:
-        """Close the session from its own thread's loop and wait for the thread."""
+        """Ask the session's own thread to close it (the caller waits for the threads)."""
         if self.session is not None:
             self.session._connection._loop.add_callback(self.session.close)
-        self.thread.join(timeout=30)
 
 
 class BrowserClients:
@@ -181,9 +197,14 @@ def measure(url: str, pid: int, n: int, opts: argparse.Namespace, browsers: Any)
     memory = rss_mb(pid)
     seconds = t1 - t0
     rates = [(b - a) / seconds for a, b in zip(rows0, rows1, strict=True)]
+    server_rates = [c.server_rate() for c in clients] if browsers is None else []
+    server_rates = [r for r in server_rates if r is not None]
     if browsers is None:
         for c in clients:
             c.close()
+        deadline = time.monotonic() + 20
+        for c in clients:
+            c.thread.join(timeout=max(0.1, deadline - time.monotonic()))
     else:
         browsers.close_pages()
     finished = sum(r >= opts.months for r in rows1)
@@ -194,13 +215,17 @@ def measure(url: str, pid: int, n: int, opts: argparse.Namespace, browsers: Any)
         "window_s": round(seconds, 1),
         "months_per_s_min": round(min(rates), 2),
         "months_per_s_median": round(statistics.median(rates), 2),
+        "server_months_per_s_min": round(min(server_rates), 2) if server_rates else None,
+        "server_months_per_s_median": (
+            round(statistics.median(server_rates), 2) if server_rates else None
+        ),
         "server_cpu_pct": round(100 * (cpu1 - cpu0) / seconds, 1),
         "client_cpu_pct": round(100 * (mine1 - mine0) / seconds, 1),
         "server_cpu_ms_per_session_month": round(1000 * (cpu1 - cpu0) / max(months, 1), 2),
         "load_average": round(os.getloadavg()[0], 2),
         "server_rss_mb": round(memory, 1),
         "finished_during_window": finished,
-        "keeps_up": not opts.idle and min(rates) >= KEEPS_UP * opts.speed,
+        "keeps_up": not opts.idle and min(server_rates or rates) >= KEEPS_UP * opts.speed,
         "idle": opts.idle,
     }
 

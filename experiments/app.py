@@ -17,14 +17,14 @@ from typing import Any
 
 USAGE = (
     "continuity app [--port 8765] [--address 127.0.0.1] [--no-show]\n"
-    "       continuity app --class [--address 0.0.0.0] [--code K7QX] [--max-sessions 24] "
-    "[--max-memory-mb 3000]"
+    "       continuity app --class [--address 0.0.0.0] [--code K7QX] [--max-sessions 15] "
+    "[--max-memory-mb 1500]"
 )
 
-CLASS_MAX_SESSIONS = 24
+CLASS_MAX_SESSIONS = 15
 """Default cap on open dashboards in class mode (docs/teaching.md: what one process serves)."""
 
-CLASS_MAX_MEMORY_MB = 3000
+CLASS_MAX_MEMORY_MB = 1500
 """Default cap on the server's memory in class mode (MB)."""
 
 LIMITS = {"--max-sessions": (1, 10_000), "--max-memory-mb": (200, 1_048_576)}
