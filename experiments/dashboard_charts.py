@@ -75,6 +75,7 @@ def baseline_band(case: str = "mexico") -> dict[str, np.ndarray]:
 
 @functools.lru_cache(maxsize=8)
 def _band(case: str) -> dict[str, np.ndarray]:
+    """:func:`baseline_band`, cached per case (``baseline_band.cache_clear()`` empties it)."""
     cfg = load_config([] if case == "mexico" else [f"case={case}"])
     results = [run(dataclasses.replace(cfg, seed=s), keep_model=False) for s in range(BAND_SEEDS)]
     values = np.vstack([r.timeseries["momentum"].to_numpy() for r in results])
@@ -89,6 +90,9 @@ def _band(case: str) -> dict[str, np.ndarray]:
         "continuity_index": np.array([np.nan if v is None else v for v in index], dtype=float),
     }
     return _frozen(band)
+
+
+baseline_band.cache_clear = _band.cache_clear  # type: ignore[attr-defined]
 
 
 def _frozen(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
