@@ -187,18 +187,24 @@ def test_a_case_outside_the_repository_runs_and_validates_end_to_end(ready_case,
     assert unknown.returncode == 2 and "case: no option 'atlantis'" in unknown.stderr
 
 
-def test_the_project_cites_public_sources_not_internal_notes():
-    """Users do not have the team's research notes: no file may cite them as a source."""
+def test_every_document_the_project_points_to_is_in_the_project():
+    """Users have the project and public sources only: a ``.md`` a file names must ship with it.
+
+    Output files a command is told to write (``out=FILE.md``) are not references.
+    """
     root = Path(__file__).resolve().parents[1]
-    pattern = re.compile(r"CASES\.md|BRIEF\.md|\.\./shared")
-    offenders = [
-        str(path.relative_to(root))
-        for folder in ("conf", "docs", "sim", "experiments", "analysis")
-        for path in (root / folder).rglob("*")
-        if path.suffix in (".md", ".yaml", ".csv", ".py", ".ipynb")
-        and pattern.search(path.read_text(encoding="utf-8", errors="ignore"))
-    ]
-    assert offenders == []
+    shipped = {p.name for p in root.rglob("*.md") if not {".venv", "build"} & set(p.parts)}
+    named = re.compile(r"(?<![\w/.=-])((?:\.\./)+[\w./-]*\w\.md|[\w./-]*\w\.md)\b")
+    missing = []
+    for folder in ("conf", "docs", "sim", "experiments", "analysis"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix not in (".md", ".yaml", ".csv", ".py", ".ipynb"):
+                continue
+            for name in named.findall(path.read_text(encoding="utf-8", errors="ignore")):
+                outside = name.startswith("../") and not (path.parent / name).exists()
+                if outside or Path(name).name not in shipped:
+                    missing.append(f"{path.relative_to(root)}: {name}")
+    assert missing == []
 
 
 def test_invalid_yaml_is_one_line_and_every_other_problem_comes_with_it(ready_case, capsys):
