@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,17 @@ def parse_spec(data: Any, file: Path) -> PatternSpec:
     )
 
 
+def _exact_keys(key: str, entry: dict, allowed: Sequence[str], problems: list[str]) -> bool:
+    """Whether ``entry`` has exactly the ``allowed`` keys; one problem line per key if not."""
+    bad = [k for k in entry if k not in allowed]
+    for k in bad:
+        problems.append(f"{key}.{k}: unknown key; allowed: {', '.join(allowed)}")
+    missing = [k for k in allowed if k not in entry]
+    for k in missing:
+        problems.append(f"{key}.{k}: missing")
+    return not bad and not missing
+
+
 def _outcome(raw: Any, where: str, problems: list[str]) -> Outcome | None:
     """The optional ``outcome`` mapping: observed (survives | dies), text, evidence (1-5)."""
     if raw is None:
@@ -205,13 +217,7 @@ def _outcome(raw: Any, where: str, problems: list[str]) -> Outcome | None:
     if not isinstance(raw, dict):
         problems.append(f"{key}: expected a mapping with keys {', '.join(OUTCOME_KEYS)}")
         return None
-    bad = [k for k in raw if k not in OUTCOME_KEYS]
-    for k in bad:
-        problems.append(f"{key}.{k}: unknown key; allowed: {', '.join(OUTCOME_KEYS)}")
-    missing = [k for k in OUTCOME_KEYS if k not in raw]
-    for k in missing:
-        problems.append(f"{key}.{k}: missing")
-    if bad or missing:
+    if not _exact_keys(key, raw, OUTCOME_KEYS, problems):
         return None
     ok = True
     if raw["observed"] not in OUTCOMES:
@@ -245,14 +251,7 @@ def _patterns(raw: Any, where: str, problems: list[str]) -> list[Pattern]:
             continue
         fields = {f.name: f for f in dataclasses.fields(kind)}
         control_key = next((k for k in CONTROL_KEYS if k in entry), "turnover_caused")
-        allowed = [control_key, "source", *fields]
-        bad = [k for k in entry if k not in allowed]
-        for k in bad:
-            problems.append(f"{key}.{k}: unknown key; allowed: {', '.join(allowed)}")
-        missing = [k for k in allowed if k not in entry]
-        for k in missing:
-            problems.append(f"{key}.{k}: missing")
-        if bad or missing:
+        if not _exact_keys(key, entry, [control_key, "source", *fields], problems):
             continue
         hints = typing.get_type_hints(kind)
         values = {k: _convert(f"{key}.{k}", entry[k], hints[k], problems) for k in fields}
