@@ -14,11 +14,11 @@ Counted with the garbage collector, not with the process's memory (which is nois
 from __future__ import annotations
 
 import gc
-import socket
 import time
 import weakref
 
 import pytest
+from dashboard_server import served_dashboard
 
 pn = pytest.importorskip("panel")
 
@@ -61,35 +61,13 @@ def test_a_model_replaced_by_reset_is_freed():
 def test_closed_sessions_leave_no_dashboard_and_no_model():
     from bokeh.client import pull_session
 
-    from experiments.dashboard import Dashboard, build_page, warm_up
+    from experiments.dashboard import Dashboard, warm_up
     from sim.model import ContinuityModel
 
     warm_up()
     dashboards_before = weakref.WeakSet(_alive(Dashboard))  # e.g. other tests' (not ours)
     models_before = weakref.WeakSet(_alive(ContinuityModel))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    server = pn.serve(
-        {"/": build_page},
-        port=port,
-        address="127.0.0.1",
-        show=False,
-        threaded=True,
-        websocket_origin=[f"127.0.0.1:{port}"],
-        check_unused_sessions_milliseconds=200,
-        unused_session_lifetime_milliseconds=200,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                session = pull_session(url=url)
-                break
-            except OSError:  # the server is still starting
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.5)
+    with served_dashboard() as (url, session):
         # the session has its own dashboard and model on the server (the test counts them)
         assert _new(ContinuityModel, models_before), "no model was built for the session"
         session.close()
@@ -105,5 +83,3 @@ def test_closed_sessions_leave_no_dashboard_and_no_model():
         dashboards, models = left()
         assert dashboards == 0, f"{dashboards} dashboards of closed sessions still in memory"
         assert models == 0, f"{models} models of closed sessions still in memory"
-    finally:
-        server.stop()

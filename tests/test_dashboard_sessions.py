@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import gc
-import socket
 import time
 
 import numpy as np
 import pytest
+from dashboard_server import served_dashboard
 
 pn = pytest.importorskip("panel")
 
@@ -73,38 +73,15 @@ def test_a_forged_control_value_is_put_back_and_named(control, value):
 def test_closed_sessions_are_freed():
     from bokeh.client import pull_session
 
-    from experiments.dashboard import LIVE, build_page, warm_up
+    from experiments.dashboard import LIVE, warm_up
 
     warm_up()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = pn.serve(
-        {"/": build_page},
-        port=port,
-        address="127.0.0.1",
-        show=False,
-        threaded=True,
-        websocket_origin=[f"127.0.0.1:{port}"],
-        check_unused_sessions_milliseconds=200,
-        unused_session_lifetime_milliseconds=200,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                session = pull_session(url=f"http://127.0.0.1:{port}/")
-                break
-            except Exception:  # noqa: BLE001 - the server is still starting
-                assert time.monotonic() < deadline
-                time.sleep(0.5)
+    with served_dashboard() as (url, session):
         session.close()
         for _ in range(4):
-            pull_session(url=f"http://127.0.0.1:{port}/").close()
+            pull_session(url=url).close()
         deadline = time.monotonic() + 60
         while len(LIVE) and time.monotonic() < deadline:
             time.sleep(0.5)
             gc.collect()
         assert len(LIVE) == 0, f"{len(LIVE)} closed sessions still in memory"
-    finally:
-        server.stop()
