@@ -7,10 +7,11 @@ Every number the benchmarks report is a median of repeated measurements; the rep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,59 @@ def fmt_time(seconds: float) -> str:
     if seconds < 1:
         return f"{seconds * 1e3:.2f} ms"
     return f"{seconds:.2f} s"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (``/proc/PID/status``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+@contextlib.contextmanager
+def served_app(prefix: str, timeout: float = 180.0) -> Iterator[tuple[Any, str]]:
+    """Start ``continuity app`` in a process of its own; yield it and its URL once it listens.
+
+    The app's output goes to a temporary file (a pipe nobody reads would stop the server once
+    full). It waits for the port, not the page: every page request opens a dashboard.
+    """
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+
+    port = free_port()
+    log = tempfile.TemporaryFile(mode="w+", prefix=f"{prefix}-", suffix=".log")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments.app", "--port", str(port), "--no-show"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout  # the port opens once the app's caches are warm
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"the app did not start:\n{log.read()[-2000:]}") from None
+                time.sleep(0.5)
+        yield proc, f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()

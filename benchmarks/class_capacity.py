@@ -35,17 +35,18 @@ import html
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a file: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import ROOT, rss_mb, served_app  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
 RATE = re.compile(r'data-testid="rate"[^>]*>([0-9.]+)<')
 """The server's measured play rate in the dashboard's counters."""
@@ -54,24 +55,10 @@ KEEPS_UP = 0.9
 """A session keeps up when it advances at least this share of the set speed."""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds a process has used (``/proc/PID/stat``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 class ProtocolClient:
@@ -246,45 +233,23 @@ def main(argv: list[str] | None = None) -> int:
     opts.months = 168  # 2017-01 .. 2030-12: a window must end before the runs do
     if (opts.warmup + opts.window) * opts.speed >= opts.months:
         parser.error("--warmup + --window must end before the run does (168 months)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = tempfile.TemporaryFile(mode="w+", prefix="class_capacity-", suffix=".log")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "experiments.app", "--port", str(port), "--no-show"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     browsers = None
     results = []
-    try:
-        deadline = time.monotonic() + 180  # the port opens once the app's caches are warm
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"the app did not start:\n{log.read()[-2000:]}") from None
-                time.sleep(0.5)
-        if opts.client == "browser":
-            browsers = BrowserClients()
-        time.sleep(opts.settle)
-        idle = rss_mb(proc.pid)
-        for n in opts.sessions:
-            result = measure(url, proc.pid, n, opts, browsers)
-            result["server_rss_idle_mb"] = round(idle, 1)
-            results.append(result)
-            print(json.dumps(result), file=sys.stderr, flush=True)
+    with served_app("class_capacity") as (proc, url):
+        try:
+            if opts.client == "browser":
+                browsers = BrowserClients()
             time.sleep(opts.settle)
-    finally:
-        if browsers is not None:
-            browsers.stop()
-        proc.terminate()
-        proc.wait(20)
-        log.close()
+            idle = rss_mb(proc.pid)
+            for n in opts.sessions:
+                result = measure(url, proc.pid, n, opts, browsers)
+                result["server_rss_idle_mb"] = round(idle, 1)
+                results.append(result)
+                print(json.dumps(result), file=sys.stderr, flush=True)
+                time.sleep(opts.settle)
+        finally:
+            if browsers is not None:
+                browsers.stop()
     summary = {
         "client": opts.client,
         "cores": os.cpu_count(),

@@ -14,30 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a file: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import ROOT, rss_mb, served_app  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def open_close(url: str) -> None:
@@ -60,28 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait for closed sessions to be discarded",
     )
     opts = parser.parse_args(argv)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    # the app's output goes to a file: a pipe nobody reads would stop the server once full
-    log = tempfile.TemporaryFile(mode="w+", prefix="dashboard_sessions-", suffix=".log")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "experiments.app", "--port", str(port), "--no-show"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"the app did not start:\n{log.read()[-2000:]}") from None
-                time.sleep(0.5)
+    with served_app("dashboard_sessions", timeout=90) as (proc, url):
         for _ in range(5):  # warm up: first sessions fill caches (Bokeh, Panel, numpy)
             open_close(url)
         time.sleep(opts.settle)
@@ -102,10 +67,6 @@ def main(argv: list[str] | None = None) -> int:
             "per_session_kb": round((after - before) * 1024 / opts.sessions, 1),
             "seconds": round(time.monotonic() - started, 1),
         }
-    finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
     OUT.mkdir(exist_ok=True)
     (OUT / "dashboard_sessions.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
