@@ -23,6 +23,7 @@ from sim.anchors import Anchor  # noqa: E402
 from sim.compiled import layout as L  # noqa: E402
 from sim.compiled.month import run_months  # noqa: E402
 from sim.config import ANCHOR_KINDS  # noqa: E402
+from sim.dates import parse_month  # noqa: E402
 from sim.recorder import CONTRIBUTIONS  # noqa: E402
 from sim.state import TYPE_CODE  # noqa: E402
 from sim.streams import PROCESSES  # noqa: E402
@@ -149,10 +150,8 @@ def _by_month(model: ContinuityModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     turnover = np.array([m in cal.turnover_months for m in months], dtype=np.bool_)
     senate = np.array([m in cal.senate_elections for m in months], dtype=np.bool_)
     salience = np.zeros(len(months))
-    for k, m in enumerate(months):
-        model.month = m  # salience() reads the model's month
-        salience[k] = model.salience()
-    model.month = cal.start
+    for spec in model.config.scenario.salience:  # as ContinuityModel.salience: the last one dated
+        salience[max(0, parse_month(spec.date) - cal.start) :] = spec.value
     return turnover, senate, salience
 
 
