@@ -22,6 +22,7 @@ _WARM = cache.is_warm(_FOLDER)
 from sim.anchors import Anchor  # noqa: E402
 from sim.compiled import layout as L  # noqa: E402
 from sim.compiled.month import run_months  # noqa: E402
+from sim.compiled.streams import addresses  # noqa: E402
 from sim.config import ANCHOR_KINDS  # noqa: E402
 from sim.dates import parse_month  # noqa: E402
 from sim.recorder import CONTRIBUTIONS  # noqa: E402
@@ -233,6 +234,7 @@ class CompiledEngine:
             [TYPE_CODE[t] for t in CONTRIBUTIONS.values()], dtype=np.int64
         )
         self.streams = tuple(getattr(m.streams, name) for name in PROCESSES)
+        self.rng = addresses(self.streams)  # valid while the model holds its streams
 
     # ------------------------------------------------------------ Python state <-> S
     def pack(self) -> None:
@@ -364,7 +366,7 @@ class CompiledEngine:
             self.an_honoured, self.opp_month, self.made_month, self.made_opp,
             self.relaunch_months,
             rec.table, rec.months, self.contribution_types,
-            *self.streams,
+            self.rng,
         )  # fmt: skip
         self.unpack()
         return int(status)

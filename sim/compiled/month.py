@@ -46,6 +46,7 @@ from sim.compiled.rules import (
     update_commitments,
     update_momentum,
 )
+from sim.compiled.streams import generator_at
 from sim.compiled.sums import pairwise_sum
 
 
@@ -163,9 +164,8 @@ def run_months(last, phase, P, S, tactic_start, turnover_at, senate_election_at,
                relaunch_months,
                # recorder
                table, months, contribution_types,
-               # streams
-               turnover, review, elections, offices, recruitment, leaving, bills, passage,
-               guidance_draws, international):  # fmt: skip
+               # the random streams (``sim.streams.PROCESSES`` order: ``streams.addresses``)
+               rng):  # fmt: skip
     """Run months ``S[month] .. last``; see the module docstring for ``phase`` and the result.
 
     One month, as ``ContinuityModel.step``: shocks (dated anchors and law, turnover, budget
@@ -174,6 +174,10 @@ def run_months(last, phase, P, S, tactic_start, turnover_at, senate_election_at,
     dependence); commitments; funding; companies; coalitions; state offices; Senate; DPAs;
     international commitments; effort; momentum; the record.
     """
+    turnover, review, elections = generator_at(rng[0]), generator_at(rng[1]), generator_at(rng[2])
+    offices, recruitment, leaving = generator_at(rng[3]), generator_at(rng[4]), generator_at(rng[5])
+    bills, passage = generator_at(rng[6]), generator_at(rng[7])
+    guidance_draws, international = generator_at(rng[8]), generator_at(rng[9])
     start = int(P[L.P_START])
     seat = int(P[L.P_SEAT])
     has_senate = P[L.P_SENATE] >= 0
