@@ -38,7 +38,6 @@ from sim.state import TYPE_CODE, ActorState
 from sim.streams import spawn_streams
 from sim.tactics import at_effort
 
-
 ENGINES = ("compiled", "numpy")
 """How the months are computed: the compiled kernels, or the numpy reference rules."""
 
@@ -336,6 +335,15 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
                 self.compiled_engine().advance(end)
             else:
                 self.step()
+
+    def __getstate__(self) -> dict:
+        """A copy or pickle of the model makes its own compiled engine when it next runs.
+
+        The engine holds the addresses of this model's random streams; a copy has its own.
+        """
+        state = self.__dict__.copy()
+        state["_compiled"] = None
+        return state
 
     def compiled_engine(self):
         """The model's :class:`sim.compiled.bridge.CompiledEngine` (made on first use)."""

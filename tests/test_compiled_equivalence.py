@@ -155,3 +155,16 @@ def test_pairwise_sum_is_numpy_sum_bit_for_bit(n):
     for _ in range(5):
         a = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n)
         assert np.float64(pairwise_sum(a)).tobytes() == np.add.reduce(a).tobytes()
+
+
+def test_a_copied_model_draws_from_its_own_streams(mexico_config):
+    import copy
+
+    cfg = mexico_config(["seed=4"])
+    original = ContinuityModel(cfg)
+    for _ in range(30):
+        original.step()
+    twin = copy.deepcopy(original)
+    twin.run()
+    original.run()
+    _assert_same(original, twin)

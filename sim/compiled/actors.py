@@ -102,8 +102,11 @@ def own_agenda(P, S, salience, intl_pull, floor):
 # ----------------------------------------------------------------- the administration
 @njit(cache=True)
 def consider_relaunch(P, S, month, salience, intl_pull, floor, relaunch_months):
-    """After ``relaunch_delay_months`` in office, pressure ≥ threshold: adopt the strategy as
-    its own (agenda ≥ ``relaunch_priority``, nothing inherited). Once per administration."""
+    """A successor re-launches the strategy as its own once the pressure is high enough.
+
+    After ``relaunch_delay_months`` in office, if pressure ≥ ``relaunch_threshold``: agenda ≥
+    ``relaunch_priority``, nothing inherited. Once per administration.
+    """
     if S[L.S_ENDOGENOUS] == 0.0 or S[L.S_RELAUNCHED] != 0.0:
         return
     if month - S[L.S_TOOK_OFFICE] < P[L.P_RELAUNCH_DELAY]:
@@ -120,7 +123,7 @@ def consider_relaunch(P, S, month, salience, intl_pull, floor, relaunch_months):
 
 @njit(cache=True)
 def set_anchor(P, S, anchor, seat, salience, intl_pull, floor, briefings_on):
-    """a = own agenda + inherited (fading by ``adjust_rate``) [+ international pull], ≥ floor, ≤ 1."""
+    """A = own agenda + inherited (fading by ``adjust_rate``) [+ international pull], ≥ floor, ≤ 1."""
     fading = P[L.P_BRIEFINGS_INHERITED_FADING] if briefings_on else P[L.P_ADJUST_RATE]
     S[L.S_INHERITED] = S[L.S_INHERITED] * (1.0 - fading)
     value = own_agenda(P, S, salience, intl_pull, floor) + S[L.S_INHERITED]
@@ -167,7 +170,11 @@ def set_budget(P, S, month, priority, floor, budget_floor_share, embedding_on):
     if floor_money > 0:
         total = st + cg + fp
         if 0 < total < floor_money:
-            st, cg, fp = st * floor_money / total, cg * floor_money / total, fp * floor_money / total
+            st, cg, fp = (
+                st * floor_money / total,
+                cg * floor_money / total,
+                fp * floor_money / total,
+            )
         elif total == 0:
             st, cg, fp = 0.0, 0.0, floor_money
     S[L.S_LINE_STATE_TRANSFERS] = st
@@ -211,7 +218,7 @@ def accumulate_fatigue(P, S):
 
 @njit(cache=True)
 def mobilise(P, S):
-    """m = μ K W (1 − F)."""
+    """M = μ K W (1 − F)."""
     S[L.S_MOBILISATION] = (
         P[L.P_MOBILISATION] * S[L.S_CAPACITY] * S[L.S_WITHDRAWAL] * (1.0 - S[L.S_FATIGUE])
     )
@@ -253,8 +260,11 @@ def senate_support(P, S, commitment, senate, share):
 @njit(cache=True)
 def senate_step(P, S, month, commitment, anchor, base_anchor, funding, share, law_on,
                 champions_on, an_kind, an_source, an_since, an_honoured, bills, passage):  # fmt: skip
-    """Keep champions (tactic), introduce ~Poisson(rate × support) bills, vote: a law passes
-    with p = ``passage_rate`` × support × federal priority while bills are pending."""
+    """The Senate's month: keep champions (tactic), introduce bills, vote.
+
+    Bills ~ Poisson(``bill_rate`` × support); with bills pending a law passes with
+    p = ``passage_rate`` × support × federal priority.
+    """
     senate = int(P[L.P_SENATE])
     if champions_on:
         floor = pymin(1.0, base_anchor[senate] + P[L.P_CHAMPIONS_ANCHOR_BOOST])
@@ -281,8 +291,10 @@ def senate_step(P, S, month, commitment, anchor, base_anchor, funding, share, la
 @njit(cache=True)
 def dpa_step(P, S, month, commitment, intl_share, dpa_node, dpa_alive, guidance, n_guidance,
              draws):  # fmt: skip
-    """Each DPA (one draw each, alive or not) issues guidance with
-    p = rate × c × (1 + boost × international share of its ties)."""
+    """Each DPA issues guidance with p = rate × c × (1 + boost × international share of ties).
+
+    One draw per DPA every month, alive or not (common random numbers).
+    """
     for k in range(dpa_node.shape[0]):
         draw = draws.random()
         if not dpa_alive[k]:

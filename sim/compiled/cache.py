@@ -3,9 +3,11 @@
 numba compiles the kernels the first time a process needs them (about half a minute on a
 laptop) and, with ``cache=True``, stores the machine code on disk so later processes load it in
 about a second. numba checks a cached function only against its own source file, not the
-files it calls, so the cache lives in a folder named after a hash of every source file of
-:mod:`sim.compiled` (and the numba and Python versions): change any kernel and the next run
-compiles afresh. The folder is ``$CONTINUITY_CACHE_DIR`` if set, else
+files it calls, and it discards a cache whose source file has another modification time, so
+the cache lives in a folder named after a hash of every source file of :mod:`sim.compiled`
+(content, path, modification time) and the numba and Python versions: change any kernel, or
+use another clone of the repository, and the next run compiles afresh into its own folder
+(old folders can be deleted at any time). The folder is ``$CONTINUITY_CACHE_DIR`` if set, else
 ``$XDG_CACHE_HOME/continuity`` (``~/.cache/continuity``), then ``numba-<hash>``.
 This module must be imported before the kernels are defined (``sim.compiled.bridge`` does).
 """
@@ -25,10 +27,11 @@ APPROXIMATE_COMPILE_S = 30
 
 
 def source_hash() -> str:
-    """A hash of the kernels' source files and the versions that compile them."""
+    """A hash of the kernels' source files (content, path, time) and the compiler versions."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(path.name.encode())
+        stat = path.stat()
+        digest.update(f"{path} {stat.st_mtime_ns} {stat.st_size}".encode())
         digest.update(path.read_bytes())
     digest.update(f"{numba.__version__} {sys.version_info[:3]}".encode())
     return digest.hexdigest()[:16]

@@ -69,8 +69,11 @@ def admit(S, j, applicants, eagerness, intake, co_room):
 @njit(cache=True)
 def recruit_members(P, S, j, c, coalition, recruitable, a_indptr, a_indices, a_data, degree,
                     co_pooled, co_room, broad_on, recruitment):  # fmt: skip
-    """p_i = 1 − exp(−κ_i (r e_i + o u)), κ_i = max(0, c_i − θ)/(1 − θ), e_i the share of ties
-    that are members, u = min(1, pooled / outreach_cost) × (1 + v m); admitted within intake."""
+    """Non-members join with p_i = 1 − exp(−κ_i (r e_i + o u)), within the intake.
+
+    κ_i = max(0, c_i − θ)/(1 − θ), e_i the share of ties that are members,
+    u = min(1, pooled / outreach_cost) × (1 + v m).
+    """
     n = c.shape[0]
     outreach = pymin(1.0, co_pooled[j] / P[L.P_OUTREACH_COST])
     theta, outreach_rate = P[L.P_JOIN_THRESHOLD], P[L.P_OUTREACH_RATE]
@@ -137,8 +140,11 @@ def lose_members(P, j, c, coalition, leaving):
 @njit(cache=True)
 def pool_funding(P, S, j, month, members, funding, co_node, co_founded, co_pooled,
                  international_ties, diversified_on):  # fmt: skip
-    """Dues (``dues_share`` of members' own resources), federal grants, companies' money
-    (set by ``invest_companies``), international grants (+ the tactic's): pooled."""
+    """Pool the coalition's resources by source.
+
+    Dues (``dues_share`` of members' own resources), federal grants, companies' money (set by
+    ``invest_companies``), international grants (+ the tactic's).
+    """
     share = P[L.P_DUES_SHARE]
     dues = np.empty(members.shape[0])
     for k in range(members.shape[0]):

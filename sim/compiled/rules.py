@@ -40,12 +40,16 @@ def row_product(indptr, indices, data, x, row):
 
 @njit(cache=True)
 def update_commitments(P, w_indptr, w_indices, w_data, c, anchor, sus, coalition, co_node):
-    """Friedkin–Johnsen: c ← s ⊙ (W c) + (1 − s) ⊙ a; members move by ``member_pull``
-    towards their coalition's commitment; clipped to [0, 1]."""
+    """Friedkin–Johnsen: c ← s ⊙ (W c) + (1 − s) ⊙ a, clipped to [0, 1].
+
+    Coalition members also move by ``member_pull`` towards their coalition's commitment.
+    """
     n = c.shape[0]
     new = np.empty(n)
     for i in range(n):
-        new[i] = sus[i] * row_product(w_indptr, w_indices, w_data, c, i) + (1.0 - sus[i]) * anchor[i]
+        new[i] = (
+            sus[i] * row_product(w_indptr, w_indices, w_data, c, i) + (1.0 - sus[i]) * anchor[i]
+        )
     pull = P[L.P_MEMBER_PULL]
     for i in range(n):
         if coalition[i] >= 0:
@@ -59,8 +63,11 @@ def update_commitments(P, w_indptr, w_indices, w_data, c, anchor, sus, coalition
 @njit(cache=True)
 def allocate_funding(P, S, funding, resources, c, ai_office, state_idx, seat, hubs_on,
                      dpa_node, dpa_alive, intl_share, co_node):  # fmt: skip
-    """Funding by source: own resources (states add their office budget), the federal
-    programme to the seat, transfers T c_s / Σ c to states, grants to the DPA, hub co-funding."""
+    """Each actor's resources this month by source.
+
+    Own resources (states add their office budget), the federal programme to the seat,
+    transfers T c_s / Σ c to states, grants to the DPA, hub co-funding.
+    """
     n = funding.shape[0]
     for i in range(n):
         funding[i, FEDERAL] = 0.0
@@ -97,8 +104,11 @@ def allocate_funding(P, S, funding, resources, c, ai_office, state_idx, seat, hu
 @njit(cache=True)
 def invest_companies(P, S, funding, resources, c, coalition, company_idx, co_node, total_momentum,
                      clarity, diversified_on):  # fmt: skip
-    """I_i = r_i c_i (b + β_M M / (M + M_ref) + β_R R); members give ``coalition_share`` of it
-    (× (1 + ``private_boost``) under ``diversified_funding``) to their coalition."""
+    """Companies invest I_i = r_i c_i (b + β_M M / (M + M_ref) + β_R R).
+
+    Members give ``coalition_share`` of it (× (1 + ``private_boost``) under
+    ``diversified_funding``) to their coalition.
+    """
     nc = company_idx.shape[0]
     if nc == 0:
         S[L.S_ECOSYSTEM_INVESTMENT] = 0.0
@@ -129,8 +139,10 @@ def invest_companies(P, S, funding, resources, c, coalition, company_idx, co_nod
 @njit(cache=True)
 def open_state_offices(P, S, st_indptr, st_indices, st_data, state_degree, c, ai_office,
                        office_opened, state_idx, hubs_on, venue_pressure, offices):  # fmt: skip
-    """Hazard h_s = ι v m max(0, c_s − θ)/(1 − θ) + μ e_s, e_s the share of peer states with an
-    office; a state opens one with p = 1 − exp(−h_s). Returns whether any opened (a win)."""
+    """States open offices with p = 1 − exp(−h_s); returns whether any opened (a win).
+
+    h_s = ι v m max(0, c_s − θ)/(1 − θ) + μ e_s, e_s the share of peer states with an office.
+    """
     ns = state_idx.shape[0]
     if ns == 0 or S[L.S_OFFICES_ABOLISHED] != 0.0:
         return False
@@ -163,7 +175,7 @@ def open_state_offices(P, S, st_indptr, st_indices, st_data, state_degree, c, ai
 
 @njit(cache=True)
 def renew_anchors(P, anchor, base_anchor, idx, elections):
-    """a ← (1 − r) a + r x, x ~ Beta(κ a₀, κ (1 − a₀)), a₀ the structural anchor in [.01, .99]."""
+    """A ← (1 − r) a + r x, x ~ Beta(κ a₀, κ (1 − a₀)), a₀ the structural anchor in [.01, .99]."""
     kappa, r = P[L.P_FRESH_CONCENTRATION], P[L.P_RENEWAL]
     for k in range(idx.shape[0]):
         i = idx[k]
@@ -176,8 +188,10 @@ def renew_anchors(P, anchor, base_anchor, idx, elections):
 @njit(cache=True)
 def hold_state_elections(P, month, anchor, base_anchor, c, ai_office, state_idx, state_offset,
                          elections):  # fmt: skip
-    """States whose cycle comes round renew their anchor; an office closes with
-    p = ``close_at_election`` × (1 − c)."""
+    """States whose cycle comes round renew their anchor and may close their office.
+
+    An office closes with p = ``close_at_election`` × (1 − c).
+    """
     cycle = int(P[L.P_STATE_CYCLE])
     if cycle == 0:
         return
@@ -204,20 +218,21 @@ def hold_state_elections(P, month, anchor, base_anchor, c, ai_office, state_idx,
 @njit(cache=True)
 def exert_effort(P, S, funding, c, effort, recruitable, coalition, ai_office, state_idx, seat,
                  co_node, intl_idx):  # fmt: skip
-    """e_i = c_i × Σ funding_i; non-members × ``nonmember_engagement``, states without an
-    office × ``no_office_engagement``, the seat its budget × (0.5 + 0.5 K), coalitions ×
-    ``coordination_gain``, international bodies 0."""
+    """Effort e_i = c_i × Σ funding_i, scaled by engagement, know-how and coordination.
+
+    Non-members × ``nonmember_engagement``, states without an office ×
+    ``no_office_engagement``, the seat its budget × (0.5 + 0.5 K), coalitions ×
+    ``coordination_gain``, international bodies 0.
+    """
     g = P[L.P_NONMEMBER_ENGAGEMENT]
     n = c.shape[0]
-    total_seat = 0.0
     for i in range(n):
         total = 0.0
         for j in range(4):
             total += funding[i, j]
         e = c[i] * total
-        if i == seat:
+        if i == seat:  # the administration acts through its budget
             e = total
-            total_seat = total
         effort[i] = e * (g if recruitable[i] and coalition[i] < 0 else 1.0)
     no_office = P[L.P_NO_OFFICE_ENGAGEMENT]
     for k in range(state_idx.shape[0]):
@@ -229,7 +244,6 @@ def exert_effort(P, S, funding, c, effort, recruitable, coalition, ai_office, st
         effort[co_node[k]] = effort[co_node[k]] * gain
     for k in range(intl_idx.shape[0]):
         effort[intl_idx[k]] = 0.0
-    return total_seat
 
 
 @njit(cache=True)

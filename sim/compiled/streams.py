@@ -37,7 +37,7 @@ def addresses(generators: tuple[np.random.Generator, ...]) -> np.ndarray:
 
 @intrinsic
 def generator_at(typingctx, address):
-    """numba's ``Generator`` for the numpy ``bitgen_t`` at ``address`` (a uint64).
+    """Numba's ``Generator`` for the numpy ``bitgen_t`` at ``address`` (a uint64).
 
     ``bitgen_t`` is ``{void *state; next_uint64; next_uint32; next_double; next_raw}``
     (numpy/random/bitgen.h). The value has no parent object and no memory to manage.

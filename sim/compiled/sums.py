@@ -18,7 +18,7 @@ _BLOCK = 128
 
 @njit(cache=True)
 def _block_sum(a, lo, n):
-    """numpy's sum of ``a[lo:lo + n]`` for n ≤ 128 (no split)."""
+    """Numpy's sum of ``a[lo:lo + n]`` for n ≤ 128 (no split)."""
     if n < 8:
         res = 0.0
         for i in range(n):
