@@ -29,12 +29,17 @@ from sim.dates import resolve_when
 
 @dataclass
 class Anchor:
-    """An anchor in force: its kind, name, the month it took effect, this year's floor."""
+    """An anchor in force: its kind, name, the month it took effect, this year's floor.
+
+    ``source`` is the position of its entry in ``scenario.anchors``, or -1 for a law the run
+    enacted.
+    """
 
     kind: str
     name: str
     since: int
     honoured: bool = True
+    source: int = -1
 
 
 class InstitutionalAnchors:
@@ -62,18 +67,18 @@ class InstitutionalAnchors:
             return self.params.law
         return getattr(self.params.anchors, kind)
 
-    def adopt_anchor(self, kind: str, name: str) -> None:
+    def adopt_anchor(self, kind: str, name: str, source: int = -1) -> None:
         """An anchor takes effect this month (its floor honoured until the next fiscal year)."""
-        self.anchors.append(Anchor(kind, name, self.month))
+        self.anchors.append(Anchor(kind, name, self.month, source=source))
         if kind == "statute" and self.law_passed_month is None:
             self.law_passed_month = self.month
         self.law_in_force = any(a.kind == "statute" for a in self.anchors)
 
     def adopt_dated_anchors(self) -> None:
         """The scenario's anchors dated this month take effect."""
-        for month, kind, name in self.anchor_dates:
+        for k, (month, kind, name) in enumerate(self.anchor_dates):
             if month == self.month:
-                self.adopt_anchor(kind, name)
+                self.adopt_anchor(kind, name, k)
 
     def review_anchors(self) -> None:
         """At a turnover each anchor survives the new government's review with p = survival.

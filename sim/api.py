@@ -547,10 +547,22 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
     model.run()
     ts = model.recorder.frame()
     summary = summarize(model, ts)
-    problem = nonfinite(ts, summary)
-    if problem:
-        raise NumericalError(problem)
+    if not _all_finite(model.recorder, summary):  # then say where
+        problem = nonfinite(ts, summary)
+        if problem:
+            raise NumericalError(problem)
     return Result(ts, summary, cfg, model if keep_model else None)
+
+
+def _all_finite(recorder: Any, summary: dict[str, Any]) -> bool:
+    """Whether every recorded number and every float of the summary is finite (one check)."""
+    import math
+
+    import numpy as np
+
+    if not np.isfinite(recorder.table[:, : recorder.n]).all():
+        return False
+    return all(math.isfinite(v) for v in summary.values() if isinstance(v, float))
 
 
 def nonfinite(ts: pd.DataFrame, summary: dict[str, Any]) -> str | None:

@@ -22,6 +22,7 @@ default case, is the packaged ``conf/`` itself (its files are ``conf/case/mexico
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -55,9 +56,37 @@ def case_folders() -> dict[str, Path]:
 
     Mexico's folder is the packaged configuration directory; the others are the folders of
     ``cases/`` in the user's directory and the package, and the user's directory itself if it
-    is a case folder.
+    is a case folder. Remembered while the folders it looked at are unchanged (their
+    modification times: adding, removing or renaming a case or its ``case/*.yaml`` changes
+    them), so a run does not search the disk again.
     """
     user, packaged = _dirs()
+    return dict(_case_folders(user, packaged, _stamp(user, packaged)))
+
+
+def _stamp(user: Path | None, packaged: Path) -> tuple:
+    """Modification times of every folder :func:`_case_folders` reads (0 if absent)."""
+    out = []
+    for root in (user, packaged):
+        if root is None:
+            continue
+        cases = root / CASES_SUBDIR
+        folders = [root, root / "case", cases]
+        try:
+            folders += [f for d in cases.iterdir() for f in (d, d / "case")]
+        except OSError:
+            pass
+        for folder in folders:
+            try:
+                out.append(folder.stat().st_mtime_ns)
+            except OSError:
+                out.append(0)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _case_folders(user: Path | None, packaged: Path, stamp: tuple) -> tuple[tuple[str, Path], ...]:
+    """The search of :func:`case_folders` (``stamp`` only keys the cache)."""
     found: dict[str, Path] = {}
     roots = [d for d in (user, packaged) if d is not None]
     if user is not None and is_case_folder(user):
@@ -70,7 +99,7 @@ def case_folders() -> dict[str, Path]:
                     found.setdefault(name, folder.resolve())
     for name in case_names_in(packaged):
         found.setdefault(name, packaged)
-    return found
+    return tuple(found.items())
 
 
 def case_search_dirs() -> list[Path]:

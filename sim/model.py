@@ -38,6 +38,9 @@ from sim.state import TYPE_CODE, ActorState
 from sim.streams import spawn_streams
 from sim.tactics import at_effort
 
+ENGINES = ("compiled", "numpy")
+"""How the months are computed: the compiled kernels, or the numpy reference rules."""
+
 
 def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
     """Build the stakeholder network named by ``cfg.network`` with the model's RNG."""
@@ -73,6 +76,11 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         config: A validated :class:`sim.config.Config`.
         network: A prebuilt network (default: built from ``config.network`` with
             the model's RNG).
+        engine: ``"compiled"`` (default) runs the months with the compiled kernels of
+            :mod:`sim.compiled`; ``"numpy"`` with the methods below, one numpy operation at a
+            time. Both give the same floats (``tests/test_compiled_equivalence.py``); the numpy
+            rules are the reference the kernels are checked against, and the readable form of
+            each rule.
 
     Attributes:
         state: The actors' arrays.
@@ -88,8 +96,17 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
 
     """
 
-    def __init__(self, config: Config, network: StakeholderNetwork | None = None):
+    def __init__(
+        self,
+        config: Config,
+        network: StakeholderNetwork | None = None,
+        engine: str = "compiled",
+    ):
+        if engine not in ENGINES:
+            raise ValueError(f"engine: {engine!r} is not one of {', '.join(ENGINES)}")
         super().__init__(rng=config.seed)
+        self.engine = engine
+        self._compiled = None
         self.streams = spawn_streams(config.seed)
         self.config = config
         self.params = config.params
@@ -280,6 +297,9 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             self.recorder.record()
             self.month += 1
             return
+        if self.engine == "compiled":
+            self.compiled_engine().advance(self.month)
+            return
         self.apply_shocks()
         self.administration.step()
         self.read_federal_signal()
@@ -304,9 +324,34 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.month += 1
 
     def run(self) -> None:
-        """Run from the scenario start to its end, one step per month."""
-        while self.month <= self.calendar.end:
-            self.step()
+        """Run from the scenario start to its end, one step per month.
+
+        With the compiled engine the months from the strategy's start to the end are one call
+        of the compiled loop (interrupted only by turnovers and abolitions).
+        """
+        end = self.calendar.end
+        while self.month <= end:
+            if self.engine == "compiled" and self.month >= self.calendar.active_from:
+                self.compiled_engine().advance(end)
+            else:
+                self.step()
+
+    def __getstate__(self) -> dict:
+        """A copy or pickle of the model makes its own compiled engine when it next runs.
+
+        The engine holds the addresses of this model's random streams; a copy has its own.
+        """
+        state = self.__dict__.copy()
+        state["_compiled"] = None
+        return state
+
+    def compiled_engine(self):
+        """The model's :class:`sim.compiled.bridge.CompiledEngine` (made on first use)."""
+        if self._compiled is None:
+            from sim.compiled.bridge import CompiledEngine
+
+            self._compiled = CompiledEngine(self)
+        return self._compiled
 
     # ------------------------------------------------------------------ shocks
     def apply_shocks(self) -> None:

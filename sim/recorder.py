@@ -95,7 +95,6 @@ class Recorder:
         self.n = 0
         # one row per column (contiguous), filled month by month; ``data`` views its rows
         self.table = np.zeros((len(NUMERIC_COLUMNS), n_months))
-        self.data = dict(zip(NUMERIC_COLUMNS, self.table, strict=True))
         self.months = np.zeros(n_months, dtype=np.int64)
         self.administration: list[str] = []
         self._type_pos = {t: i for i, t in enumerate(ACTOR_KEYS)}
@@ -106,6 +105,11 @@ class Recorder:
         self._funding_rows = slice(col[f"funding_{SOURCES[0]}"], col[f"funding_{SOURCES[-1]}"] + 1)
         self._scalar_rows = np.array([col[c] for c in _SCALAR_COLUMNS])
         self._funding_sums = ColumnSums(*model.state.funding.shape)  # funding.sum(axis=0)
+
+    @property
+    def data(self) -> dict[str, np.ndarray]:
+        """Each numeric column's row of :attr:`table` (views, so a copied recorder stays whole)."""
+        return dict(zip(NUMERIC_COLUMNS, self.table, strict=True))
 
     def record(self) -> None:
         """Append the current month's row."""
@@ -151,8 +155,9 @@ class Recorder:
             "date": [_month_label(x) for x in self.months[:n].tolist()],
             "step": np.arange(n, dtype=np.int64),
         }
+        data = self.data
         for c in NUMERIC_COLUMNS:
-            col = self.data[c][:n]
+            col = data[c][:n]
             if c in _INT_COLUMNS:
                 col = col.astype(np.int64)
             elif c in _BOOL_COLUMNS:
