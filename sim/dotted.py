@@ -92,6 +92,8 @@ def key_problem(
     for i, part in enumerate(parts):
         here = ".".join(parts[:i])
         if isinstance(node, list):
+            if not node:
+                return f"{key}: {here} is an empty list"
             if not part.isdigit() or int(part) >= len(node):
                 return f"{key}: {here} has {len(node)} item(s); give an index from 0 to {len(node) - 1}"
             node = node[int(part)]
