@@ -1,20 +1,25 @@
 """What a notebook seed loop costs beyond its runs: ``sim.load(...).run`` and ``sim.simulate``.
 
-    python benchmarks/seed_loop.py [--seeds 100] [--blocks 3] [--out FILE]
+    python benchmarks/seed_loop.py [--seeds 100] [--repeats 3] [--block 5] [--out FILE]
 
 In one process, after a warm-up, a loop over ``--seeds`` seeds of the default Mexico scenario
-is timed three ways, in alternating blocks (the order rotates, so each way meets the same
-machine load):
+is timed three ways:
 
 a. **runs alone**: ``sim.api.run(replace(cfg, seed=s), keep_model=False)`` on one config;
 b. ``scenario.run(s, keep_model=False)`` on ``scenario = sim.load()``;
 c. ``sim.simulate(seed=s)`` (memoised config; it keeps the model, as it always has).
 
-It prints the median loop time of each, the ratios b/a and c/a (the target: a 100-seed
-``simulate`` loop within 1.3x the sum of its runs) and the framework's cost per call,
-(b - a)/N and (c - a)/N. For reference it also times one Hydra composition and validation
-(``load_config``: what every ``simulate`` call cost before configs were memoised), the
-cache's check of the config files and the copy of a config each run gets.
+The ways alternate in blocks of ``--block`` seeds (the order rotates each block), so all three
+meet the same machine load; a way's loop time is the sum of its blocks, and the loop is
+repeated ``--repeats`` times (medians reported). It prints the ratios b/a and c/a (the target:
+a 100-seed ``simulate`` loop within 1.3x the sum of its runs) and the framework's cost per
+call, (b - a)/N and (c - a)/N.
+
+On a busy machine those differences of long loops are noisy, so the framework is also timed
+alone: b and c with the model run replaced by a stub (what a call costs besides its run). For
+reference it times one Hydra composition and validation (``load_config``: what every
+``simulate`` call cost before configs were memoised), the cache's check of the config files
+and the copy of a config each run gets.
 """
 
 from __future__ import annotations
@@ -24,34 +29,63 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 if __package__ in (None, ""):  # run as a file: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import ROOT, fmt_time, measured, time_calls, write_json  # noqa: E402
 
+WAYS = ("runs_alone", "scenario_run", "simulate")
 
-def loops(n: int) -> dict:
-    """The three seed loops, each a function timing one loop over seeds ``0 .. n-1``."""
+
+def calls() -> dict:
+    """One call of each way, as a function of the seed."""
     import sim
     from sim.api import load_config, run
 
     cfg = load_config([])
     scenario = sim.load()
+    return {
+        "runs_alone": lambda s: run(replace(cfg, seed=s), keep_model=False),
+        "scenario_run": lambda s: scenario.run(s, keep_model=False),
+        "simulate": lambda s: sim.simulate(seed=s),
+    }
 
-    def runs_alone() -> None:
-        for s in range(n):
-            run(replace(cfg, seed=s), keep_model=False)
 
-    def scenario_run() -> None:
-        for s in range(n):
-            scenario.run(s, keep_model=False)
+def loop_times(ways: dict, seeds: int, block: int) -> dict[str, float]:
+    """One loop over ``seeds`` seeds of every way, interleaved in blocks: seconds per way."""
+    total = dict.fromkeys(WAYS, 0.0)
+    for k, first in enumerate(range(0, seeds, block)):
+        order = WAYS[k % 3 :] + WAYS[: k % 3]
+        for name in order:
+            call = ways[name]
+            start = time.perf_counter()
+            for s in range(first, min(first + block, seeds)):
+                call(s)
+            total[name] += time.perf_counter() - start
+    return total
 
-    def simulate() -> None:
-        for s in range(n):
-            sim.simulate(seed=s)
 
-    return {"runs_alone": runs_alone, "scenario_run": scenario_run, "simulate": simulate}
+def framework_alone(ways: dict, seeds: int) -> dict[str, dict]:
+    """Seconds per call of b and c with the model run stubbed out (the framework alone)."""
+    import sim.api
+    import sim.scenario
+
+    def stub(cfg, keep_model=True):
+        return cfg
+
+    out = {}
+    with mock.patch.object(sim.api, "run", stub), mock.patch.object(sim.scenario, "run", stub):
+        for name in ("scenario_run", "simulate"):
+            call = ways[name]
+            out[name] = measured(time_calls(lambda c=call: [c(s) for s in range(seeds)], 5))
+            out[name] = {k: _per(v, seeds) for k, v in out[name].items()}
+    return out
+
+
+def _per(value, n: int):
+    return [v / n for v in value] if isinstance(value, list) else value / n
 
 
 def parts() -> dict:
@@ -70,7 +104,8 @@ def parts() -> dict:
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=100, help="seeds per loop (default 100)")
-    p.add_argument("--blocks", type=int, default=3, help="timed loops of each way (default 3)")
+    p.add_argument("--repeats", type=int, default=3, help="timed loops of each way (default 3)")
+    p.add_argument("--block", type=int, default=5, help="seeds per block (default 5)")
     p.add_argument(
         "--out",
         type=Path,
@@ -78,40 +113,39 @@ def main(argv: list[str] | None = None) -> dict:
         help="JSON file to write (default benchmarks/out/seed_loop.json)",
     )
     args = p.parse_args(argv)
-    if args.seeds < 1 or args.blocks < 1:
-        p.error("--seeds and --blocks must be at least 1")
+    if min(args.seeds, args.repeats, args.block) < 1:
+        p.error("--seeds, --repeats and --block must be at least 1")
 
-    ways = loops(args.seeds)
-    for warm in loops(2).values():  # warm-up: imports, caches, the memoised config
-        warm()
-    times: dict[str, list[float]] = {name: [] for name in ways}
-    names = list(ways)
-    for block in range(args.blocks):
-        for name in names[block % 3 :] + names[: block % 3]:
-            start = time.perf_counter()
-            ways[name]()
-            times[name].append(time.perf_counter() - start)
-            print(f"block {block + 1}: {name:<13} {fmt_time(times[name][-1])}", flush=True)
+    ways = calls()
+    loop_times(ways, 3, 1)  # warm-up: imports, caches, the memoised config
+    times: dict[str, list[float]] = {name: [] for name in WAYS}
+    for r in range(args.repeats):
+        for name, t in loop_times(ways, args.seeds, args.block).items():
+            times[name].append(t)
+        shown = ", ".join(f"{n} {fmt_time(times[n][-1])}" for n in WAYS)
+        print(f"loop {r + 1}: {shown}", flush=True)
 
     out = {name: measured(t) for name, t in times.items()}
     a = out["runs_alone"]["median"]
     result = {
         "seeds": args.seeds,
-        "blocks": args.blocks,
+        "repeats": args.repeats,
+        "block": args.block,
         "loops_s": out,
-        "ratio": {k: out[k]["median"] / a for k in ("scenario_run", "simulate")},
-        "framework_ms_per_call": {
-            k: (out[k]["median"] - a) / args.seeds * 1e3 for k in ("scenario_run", "simulate")
-        },
         "run_ms": a / args.seeds * 1e3,
+        "ratio": {k: out[k]["median"] / a for k in WAYS[1:]},
+        "framework_ms_per_call": {k: (out[k]["median"] - a) / args.seeds * 1e3 for k in WAYS[1:]},
+        "framework_alone_s_per_call": framework_alone(ways, args.seeds),
         "parts_s": parts(),
     }
-    print(f"\n{args.seeds} seeds, median of {args.blocks} loops each")
-    print(f"  a. runs alone        {fmt_time(a)}  ({result['run_ms']:.2f} ms a run)")
+    alone = result["framework_alone_s_per_call"]
+    print(f"\n{args.seeds} seeds, median of {args.repeats} loops each")
+    print(f"  a. runs alone       {fmt_time(a)}  ({result['run_ms']:.2f} ms a run)")
     for key, label in (("scenario_run", "b. Scenario.run"), ("simulate", "c. sim.simulate")):
         print(
-            f"  {label:<18}  {fmt_time(out[key]['median'])}  ratio {result['ratio'][key]:.3f}"
-            f"  framework {result['framework_ms_per_call'][key]:+.3f} ms a call"
+            f"  {label:<18} {fmt_time(out[key]['median'])}  ratio {result['ratio'][key]:.3f}"
+            f"  (b|c - a)/N {result['framework_ms_per_call'][key]:+.3f} ms"
+            f"  framework alone {fmt_time(alone[key]['median'])} a call"
         )
     print("framework pieces, median per call:")
     for key, value in result["parts_s"].items():
