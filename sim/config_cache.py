@@ -97,7 +97,8 @@ class ConfigCache:
         with self._lock:
             entry = self._entries.get(overrides)
             if entry is not None:
-                if entry[0] == stamp and entry[1] == tuple(map(_stat, _names(entry[1]))):
+                files = tuple(map(_stat, network_files(entry[2][1])))  # from the cwd of now
+                if entry[0] == stamp and entry[1] == files:
                     self._entries.move_to_end(overrides)
                     return entry[2]
                 del self._entries[overrides]
@@ -141,10 +142,6 @@ def copy_config(value: Any) -> Any:
         new.__dict__.update({k: copy_config(v) for k, v in vars(value).items()})
         return new
     return copy.deepcopy(value)
-
-
-def _names(stamps: Stamp) -> list[str]:
-    return [s[0] for s in stamps]
 
 
 CACHE = ConfigCache()

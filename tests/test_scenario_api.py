@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -222,3 +223,20 @@ def test_simulate_sees_another_continuity_conf(tmp_path, monkeypatch):
     shocks.write_text(shocks.read_text().replace("size: 0.8", "size: 0.35", 1))
     monkeypatch.setenv(CONF_ENV, str(conf))
     assert sim.simulate(seed=1).config.shocks.funding_cut.size == 0.35
+
+
+def test_simulate_checks_an_edited_network_file_again(tmp_path):
+    nodes = tmp_path / "nodes.csv"
+    shutil.copy(Path(__file__).parent / "data" / "networks" / "tiny_nodes.csv", nodes)
+    over = [
+        "network=file",
+        f"network.nodes={nodes}",
+        "~scenario.coalitions",
+        "~shocks.elections.state_calendar",
+    ]
+    assert sim.simulate(over, seed=1).config.network.nodes == str(nodes)
+    nodes.write_text(nodes.read_text() + "zorg,alien,,\n")
+    with pytest.raises(sim.NetworkFileError) as caught:
+        sim.simulate(over, seed=1)
+    assert caught.value.problems[0].startswith("network.nodes: ")  # from the check, not the run
+    assert "alien" in str(caught.value)
