@@ -240,3 +240,29 @@ def test_simulate_checks_an_edited_network_file_again(tmp_path):
         sim.simulate(over, seed=1)
     assert caught.value.problems[0].startswith("network.nodes: ")  # from the check, not the run
     assert "alien" in str(caught.value)
+
+
+def test_the_cache_keeps_the_most_recent_configs_and_no_errors():
+    from types import SimpleNamespace
+
+    from sim.config_cache import ConfigCache
+
+    loads = []
+
+    def loader(name):
+        def load():
+            loads.append(name)
+            if name == "bad":
+                raise sim.ConfigError("bad: no")
+            return {}, SimpleNamespace(network=SimpleNamespace(nodes="", edges=""))
+
+        return load
+
+    cache = ConfigCache(maxsize=2)
+    for name in ("a", "b", "a", "c", "a", "b"):  # c evicts b (a was used more recently)
+        cache.get((name,), loader(name))
+    assert loads == ["a", "b", "c", "b"] and len(cache) == 2
+    for _ in range(2):
+        with pytest.raises(sim.ConfigError):
+            cache.get(("bad",), loader("bad"))
+    assert loads.count("bad") == 2
