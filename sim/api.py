@@ -7,6 +7,9 @@ From a notebook::
     result.timeseries      # pandas DataFrame, one row per month
     result.summary         # dict of continuity metrics
 
+    scenario = sim.load(["case=chile"])  # compose and validate once (sim.scenario)
+    results = [scenario.run(seed) for seed in range(100)]
+
 The CLI (``continuity run``) does the same through Hydra.
 """
 
@@ -27,6 +30,8 @@ from sim.paths import group_options, packaged_conf_dir
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported where a table is built (start-up time)
     import pandas as pd
+
+    from sim.scenario import Scenario, load  # at run time: __getattr__ (no import cycle)
 
 CONF_DIR = packaged_conf_dir()
 """The packaged Hydra config directory (``conf/`` of the repository, see :mod:`sim.paths`)."""
@@ -427,7 +432,17 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
 
     """
     overrides, seed = _check_call(overrides, seed)
+    return _load(overrides, seed)[1]
+
+
+def _load(overrides: list[str], seed: int | None) -> tuple[dict[str, Any], Config]:
+    """Compose, validate and preflight: the composed dict (with its own seed) and the config.
+
+    The config's seed is ``seed`` if given, the dict keeps the seed the overrides or the YAML
+    gave (which must be valid too).
+    """
     data, problems = compose_collect(overrides)
+    checked = data
     if seed is not None:
         given = data.get("seed")
         if isinstance(given, bool) or not isinstance(given, int) or given < 0:
@@ -435,15 +450,15 @@ def load_config(overrides: list[str] | None = None, seed: int | None = None) -> 
                 f"seed: the override seed={given!r} is not a whole number >= 0 (the seed "
                 f"argument {seed} would replace it); fix or drop the override"
             )
-        data["seed"] = seed
+        checked = {**data, "seed": seed}
     try:
-        cfg = validate(data)
+        cfg = validate(checked)
     except ConfigError as exc:
         raise ConfigError(problems + exc.problems) from None
     if problems:
         raise ConfigError(problems)
     preflight(cfg)
-    return cfg
+    return data, cfg
 
 
 def _name_network_key(cfg: Config, problem: str) -> str:
@@ -618,6 +633,12 @@ def _check_call(overrides: Any, seed: Any) -> tuple[list[str], int | None]:
 def simulate(overrides: list[str] | str | None = None, seed: int | None = None) -> Result:
     """Compose, validate and run: the notebook equivalent of ``continuity run``.
 
+    The composed and validated config is remembered for the last few distinct ``overrides``
+    (:mod:`sim.config_cache`), so a loop over seeds composes once; a YAML file edited between
+    calls, or another ``CONTINUITY_CONF`` or ``--config-dir``, is composed afresh. Each result
+    has its own copy of the config. For many runs of one config, :func:`sim.load` also skips
+    the cache's check (``sim.load(overrides).run(seed)``).
+
     Safe to call from several threads at once (Hydra's composition is serialised).
 
     Args:
@@ -633,8 +654,22 @@ def simulate(overrides: list[str] | str | None = None, seed: int | None = None) 
         InputError: If the arguments, the configuration or a network file are invalid.
 
     """
+    from dataclasses import replace
+
+    from sim.config_cache import CACHE, copy_config
+
     overrides, seed = _check_call(overrides, seed)
-    return run(load_config(overrides, seed))
+    data, cfg = CACHE.get(tuple(overrides), lambda: _load(overrides, seed))
+    return run(replace(copy_config(cfg), seed=data["seed"] if seed is None else seed))
+
+
+def __getattr__(name: str) -> Any:
+    """``load`` and ``Scenario`` live in :mod:`sim.scenario` (which imports this module)."""
+    if name in ("Scenario", "load"):
+        from sim import scenario
+
+        return getattr(scenario, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -642,7 +677,9 @@ __all__ = [
     "ConfigError",
     "InputError",
     "Result",
+    "Scenario",
     "compose",
+    "load",
     "load_config",
     "run",
     "simulate",
