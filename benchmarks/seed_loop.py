@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--seeds", type=int, default=100, help="seeds per loop (default 100)")
     p.add_argument("--repeats", type=int, default=3, help="timed loops of each way (default 3)")
     p.add_argument("--block", type=int, default=5, help="seeds per block (default 5)")
+    p.add_argument("--quick", action="store_true", help="30 seeds, 2 loops (make bench-quick)")
     p.add_argument(
         "--out",
         type=Path,
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> dict:
         help="JSON file to write (default benchmarks/out/seed_loop.json)",
     )
     args = p.parse_args(argv)
+    if args.quick:
+        args.seeds, args.repeats = min(args.seeds, 30), min(args.repeats, 2)
     if min(args.seeds, args.repeats, args.block) < 1:
         p.error("--seeds, --repeats and --block must be at least 1")
 
