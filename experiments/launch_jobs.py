@@ -115,7 +115,9 @@ def joblib_arguments(settings: dict[str, Any]) -> dict[str, Any]:
 def standby(spec: dict[str, Any]) -> list[str] | None:
     """Get ready (see the module docstring) and wait for the go; return Hydra's argv, or None."""
     import experiments.sweep_job  # noqa: F401 - Hydra, the job's tables
+    from experiments.sweep_slurm import install
 
+    install()  # discovers Hydra's plugins now rather than after the go
     directory, parent = spec["dir"], int(spec["parent"])
     if spec.get("model"):
         warm()
