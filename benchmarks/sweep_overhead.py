@@ -1,6 +1,7 @@
 """Sweep throughput and the framework's share of a sweep's time (issue "Experiments at scale").
 
-    python benchmarks/sweep_overhead.py [runs=100,2000] [--quick] [out=benchmarks/out/sweep_overhead.json]
+    python benchmarks/sweep_overhead.py [runs=100,2000] [--quick] [--no-timeseries-too]
+                                        [out=benchmarks/out/sweep_overhead.json]
 
 For each number of runs (default 100 and 2,000; ``--quick``: 100 only), it measures, in one run
 on this machine (numbers are only comparable within a run):
@@ -11,8 +12,8 @@ on this machine (numbers are only comparable within a run):
 2. ``continuity sweep experiment=replications design.replications=RUNS`` as a user types it
    (a subprocess: start-up, planning and validation, Hydra jobs, chunk files, collecting
    ``runs.parquet`` and ``timeseries.parquet``), with the basic launcher (1 worker) and with
-   ``hydra/launcher=joblib hydra.launcher.n_jobs=2`` (2 workers); and, for the largest number
-   of runs (not with ``--quick``), the 1-worker sweep without the long time series
+   ``hydra/launcher=joblib hydra.launcher.n_jobs=2`` (2 workers); with ``--no-timeseries-too``,
+   also, for the largest number of runs, the 1-worker sweep without the long time series
    (``sweep.timeseries=false``).
 
 It prints the wall time, runs/s and the framework share two ways. Against the plain loop:
@@ -47,11 +48,16 @@ CONTINUITY = str(Path(sys.executable).with_name("continuity"))
 
 def parse(argv: list[str]) -> dict[str, str]:
     args = {"runs": "100,2000", "out": str(ROOT / "benchmarks" / "out" / "sweep_overhead.json")}
-    usage = "usage: python benchmarks/sweep_overhead.py [runs=N[,N...]] [--quick] [out=FILE]"
+    usage = (
+        "usage: python benchmarks/sweep_overhead.py [runs=N[,N...]] [--quick] "
+        "[--no-timeseries-too] [out=FILE]"
+    )
     for a in argv:
         if a == "--quick":
             args["runs"] = "100"
-            args["quick"] = "1"
+            continue
+        if a == "--no-timeseries-too":
+            args["no_timeseries"] = "1"
             continue
         key, _, value = a.partition("=")
         if key not in args or not value:
@@ -172,7 +178,7 @@ def main(argv: list[str]) -> None:  # noqa: D103
     tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
     try:
         results = {
-            str(n): measure(tmp, n, no_timeseries=n == max(sizes) and "quick" not in args)
+            str(n): measure(tmp, n, no_timeseries=n == max(sizes) and "no_timeseries" in args)
             for n in sizes
         }
         print("summary (framework share vs plain loop / vs own simulation time):")
