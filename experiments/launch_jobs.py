@@ -14,8 +14,8 @@ null), ``workers``, ``parent`` (the sweep's process id) and ``dir``, a private d
 the sweep then writes the file ``go``: JSON ``{"argv": [...], "log": PATH, "sweep_dir": DIR}``,
 the Hydra command line to run and the log to append all output to, or ``{}``: stop without
 doing anything (bad input, nothing left to run, an interrupt). Each joblib worker, once it has
-the go, also reads the plan and builds the first point's config and network, which its first
-run would otherwise do. If the sweep's process ends before the go, so does this one.
+the go, also does the plan's first run once, writing nothing (config, network, loading the
+compiled model), which its first job would otherwise do. If the sweep's process ends before the go, so does this one.
 """
 
 from __future__ import annotations
@@ -81,25 +81,36 @@ def warm_worker(directory: str, parent: int) -> int:
     Returns:
         The worker's process id.
     """
+    import threading
+
     warm()
     go = wait_for_go(directory, parent)
     if go:
         _redirect(go["log"])
-        try:
-            prepare(Path(go["sweep_dir"]))
-        except Exception:  # noqa: BLE001, S110 - only a head start; the job reports problems
-            pass
+        # in the background, so that the launcher sets Hydra's jobs up meanwhile (a job that
+        # arrives first waits for what it needs: the compiled model loads once per process)
+        threading.Thread(target=_prepare, args=(Path(go["sweep_dir"]),), daemon=True).start()
     return os.getpid()
 
 
+def _prepare(sweep_dir: Path) -> None:
+    try:
+        prepare(sweep_dir)
+    except Exception:  # noqa: BLE001, S110 - only a head start; the job reports problems
+        pass
+
+
 def prepare(sweep_dir: Path) -> None:
-    """Build the config and the network of the plan's first point, as its first run will."""
-    from experiments.sweep_job import load_json, point_config
-    from sim.api import preflight
+    """Do the plan's first run once, writing nothing, as a worker's first job would.
+
+    It builds the first point's config and network and loads the compiled model (about a
+    second), in every worker at once and while the launcher sets Hydra's jobs up.
+    """
+    from experiments.sweep_job import load_json, run_one
 
     plan = load_json(sweep_dir / "sweep.json")
-    if plan.get("points"):
-        preflight(point_config(plan, 0))
+    if plan.get("runs"):
+        run_one(plan, plan["runs"][0])
 
 
 def joblib_arguments(settings: dict[str, Any]) -> dict[str, Any]:
