@@ -88,8 +88,9 @@ def parallel_loop(seeds: list[int], workers: int) -> float:
     from concurrent.futures import ProcessPoolExecutor
 
     parts = [seeds[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers) as pool:
-        pool.submit(plain_loop, seeds[:1]).result()  # start the workers and import
+    # every worker imports and does one run first (the first loads the compiled model)
+    with ProcessPoolExecutor(workers, initializer=plain_loop, initargs=(seeds[:1],)) as pool:
+        list(pool.map(time.sleep, [0.5] * workers))  # start all the workers
         start = time.perf_counter()
         list(pool.map(plain_loop, parts))
     return time.perf_counter() - start
