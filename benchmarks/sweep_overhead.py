@@ -24,9 +24,9 @@ same contention for the machine's 2 cores). Against the sweep's own simulation t
 is immune to the machine's speed drifting between measurements. It checks that the 1- and
 2-worker sweeps wrote identical ``runs.parquet`` (minus timing) and ``timeseries.parquet``.
 
-It takes about 4 minutes with 2,000 runs of ~30 ms (the simulation's time x 3.5, plus ~40 s),
-so it is not part of ``make bench`` (``benchmarks/sweep_throughput.py`` is); ``--quick``, about
-a minute.
+It takes about 3-4 minutes with the compiled model (2,000 runs of ~20 ms: the simulation's time
+x 3.5, plus ~1 minute), so it is not part of ``make bench`` (``benchmarks/sweep_throughput.py``
+is); ``--quick``, under a minute.
 """
 
 from __future__ import annotations
