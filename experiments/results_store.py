@@ -36,6 +36,12 @@ ID_COLUMNS = ("run_id", "point_id", "replication", "seed")
 TIMING_COLUMNS = ("elapsed_s",)
 """Columns that differ between otherwise identical sweeps (excluded from comparisons)."""
 TS_ID_COLUMNS = ("run_id", "date", "step", "administration")
+TS_DICTIONARY = [*TS_ID_COLUMNS, "variable"]
+"""The time series' columns worth Parquet's dictionary encoding (not ``value``: nearly every
+value is distinct, so the writer would try a dictionary and give it up, a third of its time)."""
+CHUNK_TIMESERIES = {"use_dictionary": TS_DICTIONARY, "compression": "none"}
+"""How a chunk writes its time series: a working file read once by ``collect``, so written fast
+(about 3x faster than the defaults, 1.4x larger) rather than small."""
 
 
 FAULT_ENV = "CONTINUITY_FAULT"
@@ -98,7 +104,7 @@ def write_chunk(
         inject_fault("runs", name, Path(p))
 
     def timeseries_file(p: str) -> None:
-        pq.write_table(timeseries, p)
+        pq.write_table(timeseries, p, **CHUNK_TIMESERIES)
         inject_fault("timeseries", name, Path(p))
 
     chunks = sweep_dir / "chunks"
@@ -283,8 +289,10 @@ def collect(sweep_dir: Path) -> Collected:
         path = sweep_dir / "chunks" / f"{chunk.name}.timeseries.parquet"
         if chunk.name in picked and path.exists():
             t = pq.read_table(path, read_dictionary=["administration", "variable"])
-            mask = pa.compute.is_in(t["run_id"], pa.array(sorted(picked[chunk.name])))
-            tables.append(t.filter(mask))
+            if set(chunk.runs) - picked[chunk.name]:  # some of its runs come from another chunk
+                mask = pa.compute.is_in(t["run_id"], pa.array(sorted(picked[chunk.name])))
+                t = t.filter(mask)
+            tables.append(t)
     n_ts = 0
     if tables:
         ts = pa.concat_tables(tables)
@@ -293,7 +301,10 @@ def collect(sweep_dir: Path) -> Collected:
             ts = ts.sort_by([("run_id", "ascending")])  # stable: months and variables keep order
         n_ts = ts.num_rows
         files.append(
-            atomic_write(sweep_dir / "timeseries.parquet", lambda p: pq.write_table(ts, p))
+            atomic_write(
+                sweep_dir / "timeseries.parquet",
+                lambda p: pq.write_table(ts, p, use_dictionary=TS_DICTIONARY),
+            )
         )
     done = set(runs["run_id"].astype(int)) if len(runs) else set()
     missing = [r[0] for r in plan["runs"] if r[0] not in done]

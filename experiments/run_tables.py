@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -48,11 +49,31 @@ Monthly = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 def compact(ts: pd.DataFrame) -> Monthly:
     """Keep only the arrays of a run's monthly table (few Python objects to hold per run)."""
+    columns = _positions(tuple(ts.columns))
+    try:  # column by column: ~20x faster than selecting a sub-frame (a few ms per run)
+        get = ts._get_column_array
+        values = np.stack([get(j) for j in columns[0]], axis=1).astype(np.float64, copy=False)
+        step, date, administration = (get(j) for j in columns[1:])
+    except AttributeError:  # pragma: no cover - a pandas without the accessor
+        values = ts.loc[:, list(NUMERIC_COLUMNS)].to_numpy(dtype=np.float64)
+        step, date, administration = ts["step"], ts["date"], ts["administration"]
     return (
-        ts.loc[:, list(NUMERIC_COLUMNS)].to_numpy(dtype=np.float64),
-        ts["step"].to_numpy(dtype=np.int64),
-        ts["date"].to_numpy(dtype=object),
-        ts["administration"].to_numpy(dtype=object),
+        values,
+        np.asarray(step, dtype=np.int64),
+        np.asarray(date, dtype=object),
+        np.asarray(administration, dtype=object),
+    )
+
+
+@lru_cache(maxsize=8)
+def _positions(columns: tuple[str, ...]) -> tuple[list[int], int, int, int]:
+    """Where the numeric columns, ``step``, ``date`` and ``administration`` are in a run's table."""
+    where = {c: j for j, c in enumerate(columns)}
+    return (
+        [where[c] for c in NUMERIC_COLUMNS],
+        where["step"],
+        where["date"],
+        where["administration"],
     )
 
 

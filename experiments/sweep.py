@@ -21,6 +21,7 @@ import errno
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,7 +43,9 @@ TARGET_JOB_S = 20.0
 """Aim for this much simulation work per Hydra job (Hydra's own cost is 0.1-1.3 s per job here,
 writing a chunk about 0.2 s more)."""
 MIN_CHUNKS = 4
-"""Split even small sweeps into at least this many jobs (parallel launchers need several)."""
+"""Split sweeps into at least this many jobs (parallel launchers need several)..."""
+MIN_JOB_S = 1.0
+"""... unless a job would then hold less than this much work (fast runs, small sweeps)."""
 
 USAGE = """usage: continuity sweep experiment=NAME [config overrides] [hydra overrides]
 
@@ -132,8 +135,8 @@ def parse_args(args: list[str]) -> Arguments:
     )
 
 
-def check_launcher(arguments: Arguments) -> tuple[str, int]:
-    """Compose the job app with the Hydra overrides; return the launcher's name and workers.
+def check_launcher(arguments: Arguments) -> tuple[str, int, dict[str, Any]]:
+    """Compose the job app with the Hydra overrides; return the launcher's name, workers, settings.
 
     Workers: 1 for the basic launcher, ``n_jobs`` for joblib (-1 = every core), the array
     parallelism for submitit launchers.
@@ -170,9 +173,85 @@ def check_launcher(arguments: Arguments) -> tuple[str, int]:
         workers = n if n > 0 else max(1, (os.cpu_count() or 1) + 1 + n)
     elif "array_parallelism" in launcher:
         workers = int(launcher.array_parallelism)
-    return str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic")), workers
+    from omegaconf import OmegaConf
+
+    name = str(cfg.hydra.runtime.choices.get("hydra/launcher", "basic"))
+    return name, workers, OmegaConf.to_container(launcher, resolve=True)
 
 
+class Standby:
+    """The launcher process, started before planning so that its start-up overlaps the plan.
+
+    It imports the job's code and, with the joblib launcher, starts the workers, which import
+    it too (:mod:`experiments.launch_jobs`); :meth:`go` then hands it the Hydra command line.
+    Its output until then goes to a file of a private directory, copied to the top of the
+    launch's log. :meth:`cancel` (no launch: bad input, nothing left to run, an interrupt)
+    ends it having done nothing; so does the end of this process.
+    """
+
+    def __init__(self, launcher: str, workers: int, settings: dict[str, Any]):
+        import tempfile
+
+        from experiments.launch_jobs import EARLY_LOG
+
+        self.dir = Path(tempfile.mkdtemp(prefix="continuity-launch-"))
+        spec = {
+            "model": launcher == "basic",
+            "joblib": settings if launcher == "joblib" else None,
+            "workers": workers,
+            "parent": os.getpid(),
+            "dir": str(self.dir),
+        }
+        with open(self.dir / EARLY_LOG, "wb") as early:
+            self.child: subprocess.Popen | None = subprocess.Popen(
+                [sys.executable, "-m", "experiments.launch_jobs", "--standby", json.dumps(spec)],
+                stdin=subprocess.DEVNULL,
+                stdout=early,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "CONTINUITY_CONF": str(CONF_DIR)},
+            )
+
+    def _say(self, message: dict[str, Any]) -> None:
+        from experiments.launch_jobs import GO
+
+        tmp = self.dir / f".{GO}"
+        try:
+            tmp.write_text(json.dumps(message))
+            os.replace(tmp, self.dir / GO)
+        except OSError:
+            pass  # the directory is gone: the process has ended
+
+    def go(self, argv: list[str], log: Path, sweep_dir: Path) -> subprocess.Popen | None:
+        """Start the Hydra multirun ``argv``, its output appended to ``log``; return the process.
+
+        None if the process has ended meanwhile (its output is copied to ``log``).
+        """
+        from experiments.launch_jobs import EARLY_LOG
+
+        child, self.child = self.child, None
+        assert child is not None
+        if child.poll() is None:
+            self._say({"argv": argv, "log": str(log), "sweep_dir": str(sweep_dir)})
+            return child
+        early = self.dir / EARLY_LOG
+        with open(log, "ab") as out:
+            out.write(early.read_bytes() if early.exists() else b"")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return None
+
+    def cancel(self) -> None:
+        """End the process without launching anything (it stops its workers and exits)."""
+        child, self.child = self.child, None
+        if child is None:
+            return
+        if child.poll() is None:
+            self._say({})
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+POLL_S = 0.1
+"""How often the progress bar looks at the jobs' progress files (and whether they have ended)."""
 LOCK_NAME = ".lock"
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 NO_SPACE_TEXT = ("No space left on device", "Disk quota exceeded", "[Errno 28]")
@@ -234,19 +313,24 @@ def prepare_directory(plan: Plan, sweep_dir: Path) -> dict[int, str]:
 def chunk_size(plan: Plan, remaining: list[int], workers: int = 1) -> int:
     """Runs per job: ``sweep.chunk_size``, or about :data:`TARGET_JOB_S` of measured work.
 
-    With the automatic size, the number of jobs is at least :data:`MIN_CHUNKS` and, for up to
-    16 workers, a multiple of the workers, so that they finish together.
+    With the automatic size, the number of jobs is at least :data:`MIN_CHUNKS` and twice the
+    workers (so that a worker that started late is made up for), unless a job would then hold
+    less than :data:`MIN_JOB_S` of work (fast runs: each job costs Hydra 0.1-0.3 s); and, for
+    up to 16 workers, a multiple of the workers, so that they finish together.
     """
     if plan.settings["chunk_size"] != "auto":
         return int(plan.settings["chunk_size"])
     from experiments.sweep_job import run_one
 
     manifest = plan.to_json()
+    run_one(manifest, manifest["runs"][remaining[0]])  # the first loads the compiled model
     start = time.perf_counter()
-    run_one(manifest, manifest["runs"][remaining[0]])
+    run_one(manifest, manifest["runs"][remaining[-1]])
     seconds = max(time.perf_counter() - start, 1e-3)
     n = len(remaining)
-    jobs = max(MIN_CHUNKS, math.ceil(n * seconds / TARGET_JOB_S))
+    work = n * seconds
+    jobs = max(MIN_CHUNKS, 2 * workers, math.ceil(work / TARGET_JOB_S))
+    jobs = min(jobs, max(workers, math.floor(work / MIN_JOB_S)))
     if workers <= 16:
         jobs = math.ceil(jobs / workers) * workers
     return max(1, math.ceil(n / min(jobs, n)))
@@ -263,15 +347,22 @@ def write_attempt(sweep_dir: Path, remaining: list[int], size: int) -> tuple[int
     return number, len(chunks)
 
 
-def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, total: int) -> int:
-    """Run the Hydra multirun of the chunks with a progress bar; return its exit code."""
+def launch(
+    arguments: Arguments,
+    attempt: int,
+    n_chunks: int,
+    done_before: int,
+    total: int,
+    standby: Standby | None = None,
+) -> int:
+    """Run the Hydra multirun of the chunks with a progress bar; return its exit code.
+
+    With a :class:`Standby`, that process runs it; otherwise a new one.
+    """
     log_dir = arguments.sweep_dir / "logs"
     log_dir.mkdir(exist_ok=True)
     log = log_dir / f"attempt-{attempt:03d}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "experiments.launch_jobs",
+    argv = [
         *hydra_argv(),
         "--multirun",
         f"sweep_dir={arguments.sweep_dir}",
@@ -283,11 +374,14 @@ def launch(arguments: Arguments, attempt: int, n_chunks: int, done_before: int, 
     progress_dir = arguments.sweep_dir / "progress"
     prefix = f"{attempt:03d}-"
     bar = Progress(total, done_before)
-    with open(log, "w") as out:
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    with open(log, "a") as out:  # a new file: each launch is a new attempt
+        child = standby.go(argv, log, arguments.sweep_dir) if standby is not None else None
+        if child is None:
+            command = [sys.executable, "-m", "experiments.launch_jobs", *argv]
+            child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             while child.poll() is None:
-                time.sleep(0.3)
+                time.sleep(POLL_S)
                 bar.update(done_before + _progress(progress_dir, prefix) - bar.n)
         except KeyboardInterrupt:
             child.terminate()
@@ -377,20 +471,24 @@ def run_sweep(args: list[str]) -> int:
     """The whole command; returns the exit code (0 done, 1 failures, 2 bad input, 130 interrupt)."""
     t_start = time.perf_counter()
     arguments = parse_args(args)
-    launcher, workers = check_launcher(arguments)
+    launcher, workers, settings = check_launcher(arguments)
     print(f"continuity sweep: planning {arguments.experiment} ...", file=sys.stderr)
-    plan = make_plan(arguments.experiment, arguments.overrides)
-    fault("plan", 0)
-    lock = lock_directory(arguments.sweep_dir)
+    standby = Standby(launcher, workers, settings)
     try:
-        return _run_locked(arguments, plan, launcher, workers, t_start)
-    except OSError as exc:
-        if exc.errno not in NO_SPACE:
-            raise
-        print(_no_space(arguments.sweep_dir, len(plan.runs)), file=sys.stderr)
-        return 1
+        plan = make_plan(arguments.experiment, arguments.overrides)
+        fault("plan", 0)
+        lock = lock_directory(arguments.sweep_dir)
+        try:
+            return _run_locked(arguments, plan, launcher, workers, t_start, standby)
+        except OSError as exc:
+            if exc.errno not in NO_SPACE:
+                raise
+            print(_no_space(arguments.sweep_dir, len(plan.runs)), file=sys.stderr)
+            return 1
+        finally:
+            os.close(lock)
     finally:
-        os.close(lock)
+        standby.cancel()
 
 
 def _ran(sweep_dir: Path, attempt: int) -> int:
@@ -400,7 +498,12 @@ def _ran(sweep_dir: Path, attempt: int) -> int:
 
 
 def _run_locked(
-    arguments: Arguments, plan: Plan, launcher: str, workers: int, t_start: float
+    arguments: Arguments,
+    plan: Plan,
+    launcher: str,
+    workers: int,
+    t_start: float,
+    standby: Standby | None = None,
 ) -> int:
     """:func:`run_sweep` once the directory is locked."""
     sweep_slurm.check_no_tasks_left(arguments.sweep_dir)
@@ -425,7 +528,7 @@ def _run_locked(
             file=sys.stderr,
         )
         try:
-            code = launch(arguments, attempt, n_chunks, total - len(remaining), total)
+            code = launch(arguments, attempt, n_chunks, total - len(remaining), total, standby)
             # the launcher alone was interrupted (SIGINT, SIGTERM): the same as Ctrl-C here
             if code in (130, -signal.SIGINT, -signal.SIGTERM):
                 raise KeyboardInterrupt

@@ -54,18 +54,28 @@ def _injected_failures(env: str = FAIL_ENV) -> set[int]:
     return {int(x) for x in text.split(",") if x.strip()}
 
 
-def _make_row(plan: dict[str, Any], run: list[int]) -> dict[str, Any]:
-    from experiments.sweep_plan import format_value
+_POINT_CELLS: dict[tuple[str, int], dict[str, Any]] = {}
 
+
+def _make_row(plan: dict[str, Any], run: list[int]) -> dict[str, Any]:
     run_id, point_id, replication, seed = run
-    point = plan["points"][point_id]
+    key = (plan["digest"], point_id)
+    cells = _POINT_CELLS.get(key)
+    if cells is None:  # a point's design cells and label, made once per point
+        from experiments.sweep_plan import format_value
+
+        if len(_POINT_CELLS) >= 4096:
+            _POINT_CELLS.clear()
+        point = plan["points"][point_id]
+        cells = {k: format_value(v) for k, v in point["values"].items()}
+        cells["label"] = point["label"]
+        _POINT_CELLS[key] = cells
     return {
         "run_id": run_id,
         "point_id": point_id,
         "replication": replication,
         "seed": seed,
-        **{k: format_value(v) for k, v in point["values"].items()},
-        "label": point["label"],
+        **cells,
     }
 
 
@@ -96,7 +106,22 @@ def run_one(
 
     Run :data:`NETWORK_RUN` writes its network tables into ``network_dir`` if one is given.
     """
-    from experiments.run_tables import summary_row
+    row, ts, _ = _run(plan, run, network_dir)
+    return row, ts
+
+
+def _run(
+    plan: dict[str, Any],
+    run: list[int],
+    network_dir: Path | None = None,
+    fail: frozenset[int] | None = None,
+    nan: frozenset[int] | None = None,
+) -> tuple[dict[str, Any], Any, Any]:
+    """:func:`run_one`, also returning the monthly table's arrays (:func:`compact`) if it ran.
+
+    ``fail`` and ``nan`` are the test hooks' run ids (read from the environment if None).
+    """
+    from experiments.run_tables import compact, summary_row
     from sim.api import nonfinite, write_network_tables
     from sim.api import run as run_model
     from sim.errors import NumericalError
@@ -105,25 +130,40 @@ def run_one(
     row = _make_row(plan, run)
     start = time.perf_counter()
     try:
-        if run_id in _injected_failures():
+        if run_id in (_injected_failures() if fail is None else fail):
             raise RuntimeError(f"injected failure ({FAIL_ENV})")
         cfg = replace(point_config(plan, point_id), seed=seed)
         keep = network_dir is not None and run_id == NETWORK_RUN
         result = run_model(cfg, keep_model=keep)
-        if run_id in _injected_failures(NAN_ENV):
+        if run_id in (_injected_failures(NAN_ENV) if nan is None else nan):
             result.timeseries.loc[result.timeseries.index[5], "momentum"] = float("nan")
-        problem = nonfinite(result.timeseries, result.summary)
-        if problem:
-            raise NumericalError(problem)
+        monthly = compact(result.timeseries)
+        # sim.api.run checks this too; here only the arrays are scanned (the full check, which
+        # names the column and month, runs only if they hold a non-finite number)
+        if not _finite(monthly[0], result.summary):
+            problem = nonfinite(result.timeseries, result.summary)
+            if problem:
+                raise NumericalError(problem)
         if keep:
             write_network_tables(*result.network_tables(), network_dir)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never fatal
         row.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         row["elapsed_s"] = time.perf_counter() - start
-        return row, None
+        return row, None, None
     row.update(status="ok", error=None, **summary_row(result.summary))
     row["elapsed_s"] = time.perf_counter() - start
-    return row, result.timeseries
+    return row, result.timeseries, monthly
+
+
+def _finite(values: Any, summary: dict[str, Any]) -> bool:
+    """Whether a run's numeric monthly values and summary numbers are all finite."""
+    import math
+
+    import numpy as np
+
+    if not np.isfinite(values).all():
+        return False
+    return all(math.isfinite(v) for v in summary.values() if isinstance(v, float))
 
 
 def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
@@ -132,7 +172,7 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
     Returns:
         The number of runs done (0 if the chunk was already finished).
     """
-    from experiments.run_tables import compact, long_timeseries
+    from experiments.run_tables import long_timeseries
 
     name = chunk_name(attempt, chunk)
     if is_finished(sweep_dir, name):
@@ -143,12 +183,13 @@ def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:
     progress.parent.mkdir(parents=True, exist_ok=True)
     gc.freeze()  # the plan and the imported modules: no need to scan them at every collection
     rows, series = [], []
+    fail, nan = frozenset(_injected_failures()), frozenset(_injected_failures(NAN_ENV))
     start = last = time.perf_counter()
     for i, run_id in enumerate(run_ids, 1):
-        row, ts = run_one(plan, plan["runs"][run_id], network_dir=sweep_dir)
+        row, _, monthly = _run(plan, plan["runs"][run_id], sweep_dir, fail, nan)
         rows.append(row)
-        if ts is not None:
-            series.append((run_id, compact(ts)))
+        if monthly is not None:
+            series.append((run_id, monthly))
         if i == 1:
             inject_fault("mid", name)
         if time.perf_counter() - last > PROGRESS_EVERY_S:
