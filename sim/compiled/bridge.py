@@ -156,6 +156,16 @@ def _by_month(model: ContinuityModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return turnover, senate, salience
 
 
+def _unsigned(index: np.ndarray) -> np.ndarray:
+    """A sparse matrix's index array viewed as unsigned (no copy).
+
+    Compiled code checks every signed index for a negative value (Python's wrap-around), a
+    branch in the innermost loop of the sparse products that made them 1.7x slower than scipy's
+    at a million actors; CSR indices are never negative, so the unsigned view reads the same.
+    """
+    return index.view(np.uint32 if index.dtype.itemsize == 4 else np.uint64)
+
+
 def _ragged(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Rows of integers as (values, row pointers)."""
     ptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -346,13 +356,14 @@ class CompiledEngine:
         """One call of the compiled loop (months ``model.month .. last``)."""
         m, st = self.model, self.model.state
         w, a, s = m.weights, m.adjacency, m.state_ties
+        u = _unsigned
         rec = m.recorder
         self.pack()
         status = run_months(
             last, phase, self.P, self.S, self.tactic_start, self.turnover_at,
             self.senate_election_at, self.salience_at,
-            w.indptr, w.indices, w.data, a.indptr, a.indices, a.data, m.degree,
-            s.indptr, s.indices, s.data, m.state_degree, m.intl_share, m.international_ties,
+            u(w.indptr), u(w.indices), w.data, u(a.indptr), u(a.indices), a.data, m.degree,
+            u(s.indptr), u(s.indices), s.data, m.state_degree, m.intl_share, m.international_ties,
             self.type_code, st.commitment, st.anchor, st.susceptibility, st.resources,
             st.funding, st.effort, st.coalition, st.ai_office, st.office_opened, m.base_anchor,
             m.base_resources, self.nonstate, self.recruitable, m.recruitable_count, m.state_idx,
