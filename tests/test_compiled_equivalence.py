@@ -105,10 +105,11 @@ def test_compiled_run_is_the_numpy_run(mexico_config, overrides, seed):
     _assert_same(a, b)
 
 
-def test_compiled_run_on_the_tiny_network(mexico_config, tiny_network):
-    from tests.conftest import TINY_PARAMS
-
-    a, b = _both(mexico_config([*TINY_PARAMS, "seed=3"]), network=tiny_network())
+def test_compiled_run_on_the_tiny_network(make_model):
+    a, b = make_model(overrides=["seed=3"]), make_model(overrides=["seed=3"])
+    a.engine = "numpy"
+    a.run()
+    b.run()
     _assert_same(a, b)
 
 
