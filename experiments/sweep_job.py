@@ -122,7 +122,7 @@ def _run(
     ``fail`` and ``nan`` are the test hooks' run ids (read from the environment if None).
     """
     from experiments.run_tables import compact, summary_row
-    from sim.api import nonfinite, write_network_tables
+    from sim.api import all_finite, nonfinite, write_network_tables
     from sim.api import run as run_model
     from sim.errors import NumericalError
 
@@ -140,7 +140,7 @@ def _run(
         monthly = compact(result.timeseries)
         # sim.api.run checks this too; here only the arrays are scanned (the full check, which
         # names the column and month, runs only if they hold a non-finite number)
-        if not _finite(monthly[0], result.summary):
+        if not all_finite(monthly[0], result.summary):
             problem = nonfinite(result.timeseries, result.summary)
             if problem:
                 raise NumericalError(problem)
@@ -153,17 +153,6 @@ def _run(
     row.update(status="ok", error=None, **summary_row(result.summary))
     row["elapsed_s"] = time.perf_counter() - start
     return row, result.timeseries, monthly
-
-
-def _finite(values: Any, summary: dict[str, Any]) -> bool:
-    """Whether a run's numeric monthly values and summary numbers are all finite."""
-    import math
-
-    import numpy as np
-
-    if not np.isfinite(values).all():
-        return False
-    return all(math.isfinite(v) for v in summary.values() if isinstance(v, float))
 
 
 def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:

@@ -562,20 +562,24 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
     model.run()
     ts = model.recorder.frame()
     summary = summarize(model, ts)
-    if not _all_finite(model.recorder, summary):  # then say where
+    rec = model.recorder
+    if not all_finite(rec.table[:, : rec.n], summary):  # then say where
         problem = nonfinite(ts, summary)
         if problem:
             raise NumericalError(problem)
     return Result(ts, summary, cfg, model if keep_model else None)
 
 
-def _all_finite(recorder: Any, summary: dict[str, Any]) -> bool:
-    """Whether every recorded number and every float of the summary is finite (one check)."""
+def all_finite(values: Any, summary: dict[str, Any]) -> bool:
+    """Whether every number of ``values`` (an array) and every float of the summary is finite.
+
+    One cheap check; :func:`nonfinite` then says where, if it fails.
+    """
     import math
 
     import numpy as np
 
-    if not np.isfinite(recorder.table[:, : recorder.n]).all():
+    if not np.isfinite(values).all():
         return False
     return all(math.isfinite(v) for v in summary.values() if isinstance(v, float))
 

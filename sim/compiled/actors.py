@@ -13,6 +13,7 @@ from numba import njit
 
 from sim.compiled import layout as L
 from sim.compiled.rules import pymax, pymin
+from sim.state import OWN
 
 
 # ----------------------------------------------------------------- anchors
@@ -122,9 +123,9 @@ def consider_relaunch(P, S, month, salience, intl_pull, floor, relaunch_months):
 
 
 @njit(cache=True)
-def set_anchor(P, S, anchor, seat, salience, intl_pull, floor, briefings_on):
+def set_anchor(P, S, anchor, seat, salience, intl_pull, floor, handover_on):
     """A = own agenda + inherited (fading by ``adjust_rate``) [+ international pull], ≥ floor, ≤ 1."""
-    fading = P[L.P_BRIEFINGS_INHERITED_FADING] if briefings_on else P[L.P_ADJUST_RATE]
+    fading = P[L.P_HANDOVER_INHERITED_FADING] if handover_on else P[L.P_ADJUST_RATE]
     S[L.S_INHERITED] = S[L.S_INHERITED] * (1.0 - fading)
     value = own_agenda(P, S, salience, intl_pull, floor) + S[L.S_INHERITED]
     if S[L.S_ENDOGENOUS] == 0.0:
@@ -269,7 +270,7 @@ def senate_step(P, S, month, commitment, anchor, base_anchor, funding, share, la
     if champions_on:
         floor = pymin(1.0, base_anchor[senate] + P[L.P_CHAMPIONS_ANCHOR_BOOST])
         anchor[senate] = pymax(anchor[senate], floor)
-        funding[senate, 1] = funding[senate, 1] + P[L.P_CHAMPIONS_COMMITTEE_BUDGET]
+        funding[senate, OWN] = funding[senate, OWN] + P[L.P_CHAMPIONS_COMMITTEE_BUDGET]
     support = senate_support(P, S, commitment, senate, share)
     rate = P[L.P_BILL_RATE] * support
     if law_on:

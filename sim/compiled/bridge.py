@@ -138,7 +138,7 @@ def constants(model: ContinuityModel) -> np.ndarray:
         "champions_anchor_boost": tactics["senate_champions"].anchor_boost,
         "champions_committee_budget": tactics["senate_champions"].committee_budget,
         "embedding_protected_share": tactics["bureaucratic_embedding"].protected_share,
-        "briefings_inherited_fading": tactics["transition_briefings"].inherited_fading,
+        "handover_inherited_fading": tactics["transition_briefings"].inherited_fading,
         "dpa_abolition": -1 if cal.dpa_abolition is None else cal.dpa_abolition,
     }
     return np.array([float(values[name]) for name in L.P_NAMES], dtype=np.float64)

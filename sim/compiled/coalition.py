@@ -15,6 +15,7 @@ from numba import njit
 from sim.compiled import layout as L
 from sim.compiled.rules import pymin, row_product
 from sim.compiled.sums import pairwise_sum
+from sim.state import FEDERAL, INTERNATIONAL, OWN
 
 
 @njit(cache=True)
@@ -149,14 +150,14 @@ def pool_funding(P, S, j, month, members, funding, co_node, co_founded, co_poole
     dues = np.empty(members.shape[0])
     for k in range(members.shape[0]):
         i = members[k]
-        dues[k] = share * funding[i, 1]
-        funding[i, 1] = funding[i, 1] - dues[k]
+        dues[k] = share * funding[i, OWN]
+        funding[i, OWN] = funding[i, OWN] - dues[k]
     node = co_node[j]
-    funding[node, 1] = pairwise_sum(dues)
-    funding[node, 0] = grant_each(S, co_founded, month)
-    funding[node, 3] = P[L.P_COALITION_INTL_GRANT] * international_ties[node]
+    funding[node, OWN] = pairwise_sum(dues)
+    funding[node, FEDERAL] = grant_each(S, co_founded, month)
+    funding[node, INTERNATIONAL] = P[L.P_COALITION_INTL_GRANT] * international_ties[node]
     if diversified_on:
-        funding[node, 3] = funding[node, 3] + P[L.P_DIV_INTERNATIONAL_GRANT]
+        funding[node, INTERNATIONAL] = funding[node, INTERNATIONAL] + P[L.P_DIV_INTERNATIONAL_GRANT]
     total = 0.0
     for s in range(4):
         total += funding[node, s]

@@ -41,7 +41,7 @@ P_NAMES = (
     "hubs_initiative_threshold", "hubs_office_grant", "hubs_imitation_boost",
     "broad_join_threshold", "broad_outreach_boost", "intl_anchor_multiplier",
     "intl_tactic_half_life", "champions_anchor_boost", "champions_committee_budget",
-    "embedding_protected_share", "briefings_inherited_fading",
+    "embedding_protected_share", "handover_inherited_fading",
 )  # fmt: skip
 """The run's constants, in the order of ``P``."""
 
@@ -63,6 +63,11 @@ TACTIC_ORDER = (
 )  # fmt: skip
 """Rows of the tactic start months (``sim.tactics.TACTIC_NAMES`` order)."""
 
+TACTIC_CODES = (
+    "LAW", "DIVERSIFIED", "HUBS", "BROAD", "INTERNATIONAL", "CHAMPIONS", "EMBEDDING", "HANDOVER",
+)  # fmt: skip
+"""Short names of the tactic rows: ``T_<code>`` (``HANDOVER``: ``transition_briefings``)."""
+
 ANCHOR_FIELDS = (
     "review_survival", "budget_floor", "floor_reliability", "priority_floor", "embedded_share",
     "branding_relief",
@@ -73,8 +78,8 @@ for _i, _name in enumerate(P_NAMES):
     globals()["P_" + _name.upper()] = _i
 for _i, _name in enumerate(S_NAMES):
     globals()["S_" + _name.upper()] = _i
-for _i, _name in enumerate(TACTIC_ORDER):
-    globals()["T_" + _name.upper()] = _i
+for _i, _name in enumerate(TACTIC_CODES):
+    globals()["T_" + _name] = _i
 for _i, _name in enumerate(ANCHOR_FIELDS):
     globals()["A_" + _name.upper()] = _i
 del _i, _name

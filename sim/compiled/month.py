@@ -203,15 +203,15 @@ def run_months(last, phase, P, S, tactic_start, turnover_at, senate_election_at,
                              state_offset, elections)  # fmt: skip
         # the administration
         n_made = int(S[L.S_N_MADE])
-        intl_on = active(tactic_start, L.T_INTERNATIONAL_COMMITMENTS, month)
+        intl_on = active(tactic_start, L.T_INTERNATIONAL, month)
         pull = international_pull(P, month, intl_on, made_month, n_made)
         floor = priority_floor(S, kinds, an_kind)
         salience = salience_at[month - start]
         consider_relaunch(P, S, month, salience, pull, floor, relaunch_months)
         set_anchor(P, S, anchor, seat, salience, pull, floor,
-                   active(tactic_start, L.T_TRANSITION_BRIEFINGS, month))  # fmt: skip
+                   active(tactic_start, L.T_HANDOVER, month))  # fmt: skip
         set_budget(P, S, month, c[seat], floor, budget_floor(S, kinds, an_kind, an_honoured),
-                   active(tactic_start, L.T_BUREAUCRATIC_EMBEDDING, month))  # fmt: skip
+                   active(tactic_start, L.T_EMBEDDING, month))  # fmt: skip
         learn_know_how(P, S)
         # responses to the state
         read_federal_signal(P, S, c[seat], coalition_share(coalition, recruitable_count))
@@ -221,14 +221,14 @@ def run_months(last, phase, P, S, tactic_start, turnover_at, senate_election_at,
         apply_grant_dependence(P, S, resources, base_resources, nonstate)
         # commitments, funding, companies, coalitions
         update_commitments(P, w_indptr, w_indices, w_data, c, anchor, sus, coalition, co_node)
-        hubs_on = active(tactic_start, L.T_SUBNATIONAL_HUBS, month)
+        hubs_on = active(tactic_start, L.T_HUBS, month)
         allocate_funding(P, S, funding, resources, c, ai_office, state_idx, seat, hubs_on,
                          dpa_node, dpa_alive, intl_share, co_node)  # fmt: skip
-        diversified_on = active(tactic_start, L.T_DIVERSIFIED_FUNDING, month)
+        diversified_on = active(tactic_start, L.T_DIVERSIFIED, month)
         clarity = regulatory_clarity(P, S, month, n_guidance, guidance)
         invest_companies(P, S, funding, resources, c, coalition, company_idx, co_node,
                          pairwise_sum(momentum), clarity, diversified_on)  # fmt: skip
-        broad_on = active(tactic_start, L.T_BROAD_COALITION, month)
+        broad_on = active(tactic_start, L.T_BROAD, month)
         for j in range(co_node.shape[0]):
             coalition_step(P, S, j, month, c, anchor, coalition, recruitable, funding, a_indptr,
                            a_indices, a_data, degree, international_ties, co_node, co_founded,
@@ -244,7 +244,7 @@ def run_months(last, phase, P, S, tactic_start, turnover_at, senate_election_at,
             senate_step(P, S, month, c, anchor, base_anchor, funding,
                         coalition_share(coalition, recruitable_count),
                         active(tactic_start, L.T_LAW, month),
-                        active(tactic_start, L.T_SENATE_CHAMPIONS, month), an_kind, an_source,
+                        active(tactic_start, L.T_CHAMPIONS, month), an_kind, an_source,
                         an_since, an_honoured, bills, passage)  # fmt: skip
         dpa_step(P, S, month, c, intl_share, dpa_node, dpa_alive, guidance, n_guidance,
                  guidance_draws)  # fmt: skip

@@ -13,8 +13,7 @@ from numba import njit
 
 from sim.compiled import layout as L
 from sim.compiled.sums import pairwise_sum
-
-FEDERAL, OWN, PRIVATE, INTERNATIONAL = 0, 1, 2, 3
+from sim.state import FEDERAL, INTERNATIONAL, OWN, PRIVATE
 
 
 @njit(cache=True)
