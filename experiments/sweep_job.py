@@ -122,6 +122,7 @@ def _run(
     ``fail`` and ``nan`` are the test hooks' run ids (read from the environment if None).
     """
     from experiments.run_tables import compact, summary_row
+    from experiments.screening_outputs import screening_outputs
     from sim.api import all_finite, nonfinite, write_network_tables
     from sim.api import run as run_model
     from sim.errors import NumericalError
@@ -151,6 +152,7 @@ def _run(
         row["elapsed_s"] = time.perf_counter() - start
         return row, None, None
     row.update(status="ok", error=None, **summary_row(result.summary))
+    row.update(screening_outputs(result.timeseries, result.summary))
     row["elapsed_s"] = time.perf_counter() - start
     return row, result.timeseries, monthly
 

@@ -329,21 +329,39 @@ def _validate_points(plan: Plan) -> None:
     from sim.config import validate
 
     where: dict[str, list[dict]] = {}  # problem -> the points that have it
-    preflighted: set[int] = set()
-    needs_preflight_each = any(
-        k.split(".")[0] in ("network", "scenario") for k in plan.design.names
-    )
+    preflighted: set[str] = set()
     for p in plan.points:
         try:
-            cfg = validate(config_for(plan.bases, p, 0))
-            if needs_preflight_each or p["base"] not in preflighted:
+            data = config_for(plan.bases, p, 0)
+            cfg = validate(data)
+            key = _preflight_inputs(data)
+            if key not in preflighted:
                 preflight(cfg)
-                preflighted.add(p["base"])
+                preflighted.add(key)
         except InputError as exc:
             for m in exc.problems:
                 where.setdefault(m, []).append(p)
     if where:
         raise ConfigError(_dedupe([_at_points(m, points) for m, points in where.items()]))
+
+
+def _preflight_inputs(data: dict[str, Any]) -> str:
+    """What :func:`sim.api.preflight` reads of a config: points sharing it need one preflight.
+
+    The network node, the scenario's coalitions and start, the state election calendar and the
+    seed; a design over other keys (e.g. ``scenario.federal_dependence``) preflights once.
+    """
+    scenario = data.get("scenario") or {}
+    elections = (data.get("shocks") or {}).get("elections") or {}
+    return _canonical(
+        [
+            data.get("network"),
+            scenario.get("coalitions"),
+            scenario.get("start"),
+            elections.get("state_calendar"),
+            data.get("seed"),
+        ]
+    )
 
 
 def _at_points(problem: str, points: list[dict]) -> str:

@@ -124,6 +124,10 @@ SUMMARY_METRICS = pa.schema(
 ``anchors_final`` lists the anchors in force at the end as ``kind: name``; ``anchors_lost`` the
 names of those lost at a review; ``relaunches`` the months a successor re-launched the strategy."""
 
+SWEEP_OUTPUTS = pa.schema([("coalition_members_t24", INT), ("momentum_late", FLOAT)])
+"""Outputs a sweep adds to each run's summary metrics (:mod:`experiments.screening_outputs`):
+coalition members at T0+24 and the mean momentum over T0+66..T0+72 (null if not covered)."""
+
 RUN_IDS = pa.schema([("run_id", INT), ("point_id", INT), ("replication", INT), ("seed", INT)])
 RUN_STATUS = pa.schema([("label", TEXT), ("status", CATEGORY), ("error", TEXT)])
 
@@ -146,13 +150,14 @@ def sweep_runs(design: dict[str, Iterable[Any]]) -> pa.Schema:
     Args:
         design: Design key → its values in the plan.
     """
-    metrics = set(SUMMARY_METRICS.names)
+    metrics = set(SUMMARY_METRICS.names) | set(SWEEP_OUTPUTS.names)
     return pa.schema(
         [
             *RUN_IDS,
             *(pa.field(k, _design_type(v)) for k, v in design.items() if k not in metrics),
             *RUN_STATUS,
             *SUMMARY_METRICS,
+            *SWEEP_OUTPUTS,
             *agent_type_fields(),
             pa.field("elapsed_s", FLOAT),
         ]
