@@ -32,8 +32,8 @@ from analysis.sensitivity import (
     _check_varies,
     _plan_inputs,
     _problem,
-    _saltelli_base,
     _salib_sobol_seed,
+    _saltelli_base,
     morris_indices,
     point_means,
     short_parameter,
@@ -131,7 +131,10 @@ def morris_ranking(indices: pd.DataFrame, spread: pd.DataFrame | None = None) ->
             "sigma": ranked["sigma"],
             "mu": ranked["mu"],
             "relative": ranked["mu_star"] / top if top > 0 else np.nan,
-            "verdict": [verdict(v, c) for v, c in zip(ranked["mu_star"], ranked["mu_star_conf"])],
+            "verdict": [
+                verdict(v, c)
+                for v, c in zip(ranked["mu_star"], ranked["mu_star_conf"], strict=True)
+            ],
         }
     )
     if spread is not None:
@@ -169,8 +172,8 @@ def sobol_table(
         ``interaction``, ``interaction_conf``, ``S1_verdict``, ``ST_verdict`` and
         ``interaction_verdict``; the confidence level in ``attrs['conf_level']``.
     """
-    from scipy.stats import norm
     from SALib.analyze import sobol
+    from scipy.stats import norm
 
     y = _check_outputs(y)
     names = list(problem["names"])
@@ -220,8 +223,11 @@ def load_sweep(sweep_dir: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
 
 
 def noise_share(plan: dict[str, Any], runs: pd.DataFrame, output: str) -> float:
-    """Seed noise left in the point means: mean within-point variance / replications, over the
-    variance of the point means (0 = none; near 1 = the means are mostly noise)."""
+    """Seed noise left in the point means, as a share of their variance.
+
+    The mean over points of (within-point variance / replications), over the variance of the
+    point means: 0 = no seed noise; near 1 = the means are mostly noise.
+    """
     ok = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
     values = ok[output].astype(float)
     groups = values.groupby(ok["point_id"])
