@@ -267,8 +267,14 @@ def sensitivity(res: Results, out: Path, opt: Options) -> Section:
         figures = sa.plot_sobol(indices, out / "sensitivity", output_label=label)
         text = sa.describe_sobol(indices, label)
     else:
-        figures = sa.plot_morris(indices, out / "sensitivity", output_label=label)
+        from analysis.screening import morris_ranking
+        from analysis.screening_figure import plot_ranking
+
+        ranking = morris_ranking(indices)
+        figures = plot_ranking(ranking, out / "sensitivity_ranking", output_label=label)
+        figures += sa.plot_morris(indices, out / "sensitivity", output_label=label)
         text = sa.describe_morris(indices, label)
+        ranking.to_csv(out / "sensitivity_ranking.csv", index=False)
     indices.to_csv(out / "sensitivity.csv", index=False)
     caption = "Indices with 95 % bootstrap intervals; the table is in sensitivity.csv."
     return Section("sensitivity", TITLES["sensitivity"], figures, text, caption)

@@ -43,6 +43,9 @@ MORRIS_SPREAD = 0.5
 INDEX_LABELS = {"S1": "First order S1 (alone)", "ST": "Total ST (with interactions)"}
 """Legend label of each Sobol' index."""
 
+MORRIS_LABELS = 15
+"""The Morris scatter names at most this many points (those with the largest ``mu_star``)."""
+
 MU_STAR_LABEL = "μ* (mean absolute elementary effect)"
 SIGMA_LABEL = "σ (spread: interactions / non-linearity)"
 
@@ -536,14 +539,15 @@ def _draw_morris(ax: Any, indices: pd.DataFrame, output_label: str = "continuity
     ax.set_title(f"Morris screening of the {output_label}", pad=24)
     _legend_above(ax)
     ax.figure.tight_layout()  # before labelling: the labels are placed in screen space
-    names = [short_parameter(p) for p in indices["parameter"]]
-    _label_points(ax, indices["mu_star"].tolist(), indices["sigma"].tolist(), names)
+    named = indices.nlargest(MORRIS_LABELS, "mu_star", keep="first")
+    names = [short_parameter(p) for p in named["parameter"]]
+    _label_points(ax, named["mu_star"].tolist(), named["sigma"].tolist(), names)
 
 
 def plot_morris(
     indices: pd.DataFrame, stem: str | Path, output_label: str = "continuity index"
 ) -> list[Path]:
-    """Morris screening plot: ``sigma`` against ``mu_star``, each point named.
+    """Morris screening plot: ``sigma`` against ``mu_star``, the largest :data:`MORRIS_LABELS` named.
 
     Parameters far to the right matter most; those above the dashed line σ = μ* act mostly
     through interactions or non-linear effects.
