@@ -52,6 +52,11 @@ NOISE = "noise"
 """Verdict of an index that is negative or whose interval includes 0."""
 CLEAR = "clear"
 """Verdict of an index whose interval lies above 0."""
+INFLUENTIAL = 0.2
+"""A parameter is influential on an output if its ``mu_star`` is at least this share of the
+largest one and its interval lies above 0 (the rule that chose ``conf/experiment/sobol_top``)."""
+SOBOL_INDICES = ("S1", "ST", "interaction")
+"""The Sobol' columns judged by the noise rule (``interaction`` = ``ST - S1``)."""
 
 
 def verdict(value: float, conf: float) -> str:
@@ -64,6 +69,21 @@ def verdict(value: float, conf: float) -> str:
     if not np.isfinite(value) or not np.isfinite(conf) or value < 0 or value - conf <= 0:
         return NOISE
     return CLEAR
+
+
+def add_verdicts(table: pd.DataFrame, indices: tuple[str, ...] = SOBOL_INDICES) -> pd.DataFrame:
+    """``table`` with a ``<index>_verdict`` column (:func:`verdict`) for each of ``indices``.
+
+    Args:
+        table: One row per parameter with columns ``<index>`` and ``<index>_conf``.
+        indices: The indices to judge (default ``S1``, ``ST`` and ``interaction``).
+    """
+    table = table.copy()
+    for index in indices:
+        table[f"{index}_verdict"] = [
+            verdict(v, c) for v, c in zip(table[index], table[f"{index}_conf"], strict=True)
+        ]
+    return table
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,8 +135,8 @@ def morris_ranking(indices: pd.DataFrame, spread: pd.DataFrame | None = None) ->
 
     Returns:
         Columns ``rank``, ``parameter``, ``mu_star``, ``mu_star_conf``, ``low``, ``high``,
-        ``sigma``, ``mu``, ``relative`` (``mu_star`` / the largest) and ``verdict``, then the
-        spread's columns if given.
+        ``sigma``, ``mu``, ``relative`` (``mu_star`` / the largest), ``verdict`` and
+        ``influential`` (:data:`INFLUENTIAL`), then the spread's columns if given.
     """
     ranked = indices.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
     top = float(ranked["mu_star"].max()) if len(ranked) else 0.0
@@ -137,6 +157,7 @@ def morris_ranking(indices: pd.DataFrame, spread: pd.DataFrame | None = None) ->
             ],
         }
     )
+    table["influential"] = (table["verdict"] == CLEAR) & (table["relative"] >= INFLUENTIAL)
     if spread is not None:
         table = table.merge(spread, on="parameter", how="left")
     table.attrs.update(indices.attrs)
@@ -202,11 +223,9 @@ def sobol_table(
             "interaction_conf": z * np.nanstd(gap, axis=0, ddof=1),
         }
     )
-    for index in ("S1", "ST", "interaction"):
-        table[f"{index}_verdict"] = [
-            verdict(v, c) for v, c in zip(table[index], table[f"{index}_conf"], strict=True)
-        ]
-    table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    table = (
+        add_verdicts(table).sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    )
     table.attrs["conf_level"] = conf_level
     return table
 
@@ -288,7 +307,7 @@ def markdown(table: pd.DataFrame, top: int | None = None) -> list[str]:
                 f"{r.relative:.2f}",
                 f"{_fmt(getattr(r, 'mu_star_seed_min', np.nan))}–"
                 f"{_fmt(getattr(r, 'mu_star_seed_max', np.nan))}",
-                "noise" if r.verdict == NOISE else "",
+                "noise" if r.verdict == NOISE else ("influential" if r.influential else ""),
             ]
             for r in rows.itertuples()
         ]
