@@ -54,7 +54,7 @@ def test_presets_parse_with_their_stated_size(name: str, kind: str, d: int | Non
     assert points == design.samples * per
     header = (EXPERIMENTS / f"{name}.yaml").read_text().split("design:")[0]
     assert f"{points * design.replications:,} runs" in header  # the header states the size
-    assert "Measured:" in header
+    assert "Measured" in header and "s wall" in header
 
 
 def test_behavioural_preset_follows_the_range_rule(mexico_config) -> None:
