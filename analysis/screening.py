@@ -360,8 +360,13 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"Not analysed: {table}.")
             continue
         share = table.attrs.get("noise_share", float("nan"))
+        noise = (
+            f"Seed noise left in the point means: {_fmt(share)} of their variance."
+            if np.isfinite(share)
+            else "One seed per point: seed noise is inside the indices and their intervals."
+        )
         lines += [
-            f"Seed noise left in the point means: {_fmt(share)} of their variance.",
+            noise,
             "",
             *markdown(table, args.top),
         ]
