@@ -116,13 +116,15 @@ SUMMARY_METRICS = pa.schema(
         ("relaunches", pa.list_(DATE)),
         ("tactics", CATEGORY),
         ("tactic_cost_per_year", FLOAT),
+        ("posterior_particle", INT),
     ]
 )
 """The summary metrics of a run as columns of ``runs.parquet`` (in this order), followed by
 ``agents_<Type>`` (int64) for every actor type. ``tactics`` is the tactic set as one label
 (``law+subnational_hubs``, ``none``), the same as the design column of that name.
 ``anchors_final`` lists the anchors in force at the end as ``kind: name``; ``anchors_lost`` the
-names of those lost at a review; ``relaunches`` the months a successor re-launched the strategy."""
+names of those lost at a review; ``relaunches`` the months a successor re-launched the strategy;
+``posterior_particle`` the posterior particle a run with ``params=posterior`` drew (null without)."""
 
 RUN_IDS = pa.schema([("run_id", INT), ("point_id", INT), ("replication", INT), ("seed", INT)])
 RUN_STATUS = pa.schema([("label", TEXT), ("status", CATEGORY), ("error", TEXT)])
