@@ -157,13 +157,23 @@ def format_cases(result: CaseTable, markdown: bool = False) -> str:
             f"{_pct(r.share)} of seeds ({verdict}) | {control} | "
             f"{r.patterns_passed} of {r.patterns} |"
         )
-    seeds = next(iter(result.validations.values())).options.seeds
+    first = next(iter(result.validations.values()))
+    seeds = first.options.seeds
+    if first.posterior is None:
+        params = "Behavioural parameters are the same in every case"
+    else:
+        params = (
+            f"Behavioural parameters are drawn from the posterior {first.posterior} "
+            "(params=posterior: one draw per seed, the same draw for every case and its control; "
+            "the posterior replaces only the calibrated keys)"
+        )
     note = (
         f"\nShare of {seeds} seeds in which the federal strategy survives or dies as it did "
         f"(pattern {OUTCOME_PATTERN}; reproduced: at least {_pct(result.threshold)}). "
         "Control: the share of seeds of the case without its cause (its negative control) in "
-        "which the outcome still comes out the same (low is good). Behavioural parameters are "
-        "the same in every case; each case sets only its own inputs. Per case: out/CASE/."
+        f"which the outcome still comes out the same (low is good). {params}; each case sets "
+        f"only its own inputs. {first.uncertainty.replace('Intervals include', 'Shares include')} "
+        "Per case: out/CASE/."
     )
     return "\n".join(lines) + "\n" + note + "\n"
 

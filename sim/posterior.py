@@ -383,8 +383,8 @@ def uncertainty_line(file: str | None, particles: int | None) -> str:
     if file is None:
         return "Intervals include seed noise only (fixed parameters)."
     return (
-        f"Intervals include seed noise and parameter uncertainty ({particles} posterior draws "
-        f"from {file}, paired across arms)."
+        f"Intervals include seed noise and parameter uncertainty ({particles} posterior "
+        f"draw{'' if particles == 1 else 's'} from {file}, paired across arms)."
     )
 
 

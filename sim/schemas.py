@@ -194,6 +194,7 @@ def validate_runs(metrics: Iterable[str] = ("momentum_late", "momentum_2024")) -
             ("coalition_members_final", INT),
             ("states_with_ai_office_final", INT),
             ("law_passed_date", DATE),
+            ("posterior_particle", INT),
         ]
     )
 
