@@ -373,19 +373,26 @@ def explicit_overrides(cfg: Config, overrides: list[str]) -> list[str]:
     return out
 
 
-def uncertainty_line(file: str | None, particles: int | None) -> str:
+def uncertainty_line(file: str | None, particles: int | None, paired: bool = True) -> str:
     """What a table's intervals include, in one line (reports and printed tables).
 
     Args:
         file: The posterior file of the runs (None: no posterior, fixed parameters).
         particles: How many distinct posterior draws the runs used.
+        paired: Whether the arms compared share their seeds (and so their draws).
     """
     if file is None:
         return "Intervals include seed noise only (fixed parameters)."
+    how = "paired across arms" if paired else "not paired across arms: the arms' seeds differ"
     return (
         f"Intervals include seed noise and parameter uncertainty ({particles} posterior "
-        f"draw{'' if particles == 1 else 's'} from {file}, paired across arms)."
+        f"draw{'' if particles == 1 else 's'} from {file}, {how})."
     )
+
+
+def shown_file(file: str | None) -> str:
+    """``params.posterior.file`` as reports show it (null: the shipped posterior's path)."""
+    return display_path(DEFAULT_FILE) if file in (None, "") else str(file)
 
 
 __all__ = [
@@ -399,5 +406,6 @@ __all__ = [
     "key_field",
     "load",
     "resolve",
+    "shown_file",
     "uncertainty_line",
 ]
