@@ -99,6 +99,8 @@ Exit code: 0 if every pattern holds in at least threshold of the seeds and every
 pattern fails in at least control_threshold of the control seeds, 1 if not, 2 for bad input.
   e.g.  continuity validate seeds=10 jobs=2
         continuity validate counterfactuals=[no_coalition,deep_cut] params.coalition.recruit_rate=0.1
+        continuity validate case=all params=posterior   (parameters drawn from the posterior,
+                                                         docs/posterior.md)
 """
 
 

@@ -237,6 +237,13 @@ def test_overriding_a_calibrated_key_with_the_posterior_on_is_refused(post_file)
     load_config([*on(post_file), "params.coalition.recruit_rate=0.4"])  # not calibrated: fine
 
 
+def test_scenario_replace_refuses_a_calibrated_key(post_file):
+    scenario = sim.load(on(post_file))
+    with pytest.raises(ConfigError, match="params.coalition.intake: set by the posterior"):
+        scenario.replace({"params.coalition.intake": 3.0})
+    scenario.replace({"params.coalition.recruit_rate": 0.4})
+
+
 def test_a_posterior_file_without_params_posterior_says_what_to_add(post_file):
     with pytest.raises(
         ConfigError, match="the posterior is not selected; add params=posterior first"
