@@ -377,3 +377,13 @@ def test_validate_with_the_posterior_is_the_same_on_1_and_2_workers(post_file, t
         run_validation(opts, progress=False)
         tables.append(pd.read_parquet(tmp_path / f"jobs{jobs}" / "trajectories.parquet"))
     pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
+
+
+def test_a_sweep_records_the_posterior_file_it_reads(post_file):
+    from experiments.provenance import changed_files, provenance
+
+    bases = [{"params": {"posterior": {"file": str(post_file)}}}]
+    before = provenance(bases)
+    assert str(post_file.resolve()) in before["files"]
+    write_posterior(post_file, weights=[1.0, 0.0, 0.0, 0.0])  # the posterior is re-made
+    assert str(post_file.resolve()) in changed_files(before, provenance(bases))
