@@ -713,12 +713,31 @@ def _check_posterior(cfg: Config, problems: list[str]) -> None:
     spec = cfg.params.posterior
     if spec is None or not (spec.file is None or isinstance(spec.file, str)):
         return
-    from sim.posterior import load
+    from sim.posterior import KEY, display_path, load
 
     try:
-        load(spec.file)
+        post = load(spec.file)
     except ConfigError as exc:
         problems.extend(exc.problems)
+        return
+    fed = cfg.params.federal
+    shares = ("params.federal.state_transfer_share", "params.federal.coalition_grant_share")
+    if any(k in post.keys for k in shares) and all(
+        _number(getattr(fed, k.rsplit(".", 1)[1])) for k in shares
+    ):  # the one cross-field rule of the parameters a posterior can break (see _check_params)
+        total = sum(
+            post.values[:, post.keys.index(k)]
+            if k in post.keys
+            else getattr(fed, k.rsplit(".", 1)[1])
+            for k in shares
+        )
+        bad = [int(i) for i in (total > 1).nonzero()[0]]
+        if bad:
+            problems.append(
+                f"{KEY}: {display_path(post.path)}: particle {int(post.particles[bad[0]])}: "
+                f"params.federal: state_transfer_share + coalition_grant_share = "
+                f"{float(total[bad[0]]):g}; must be at most 1"
+            )
 
 
 def _check_network(cfg: Config, problems: list[str]) -> None:

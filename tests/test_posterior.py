@@ -209,6 +209,20 @@ def test_a_bad_posterior_is_one_line_naming_what_is_wrong(tmp_path, case, messag
     assert message in line
 
 
+def test_a_particle_breaking_a_cross_field_rule_is_named(tmp_path):
+    path = write_posterior(
+        tmp_path / "p.parquet",
+        weights=[0.5, 0.5],
+        columns={"params.federal.state_transfer_share": [0.5, 0.97]},
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_config(on(path))
+    assert exc.value.problems == [
+        f"params.posterior.file: {path}: particle 1: params.federal: state_transfer_share + "
+        "coalition_grant_share = 1.02; must be at most 1"
+    ]
+
+
 def test_a_missing_posterior_says_how_to_make_one(tmp_path):
     with pytest.raises(
         ConfigError, match=r"no posterior at .*missing.parquet; run `continuity calibrate`"
