@@ -95,7 +95,7 @@ def validate_cases(options: Options, progress: bool = True) -> CaseTable:
     }
     from experiments.validate import check_options, prepare
 
-    problems: list[str] = []
+    found: dict[str, list[str]] = {}  # problem -> the cases that have it
     for name, plan in plans.items():  # every case's configs are checked before any run
         try:
             more = check_options(plan)
@@ -103,9 +103,15 @@ def validate_cases(options: Options, progress: bool = True) -> CaseTable:
                 prepare(plan)
         except InputError as exc:
             more = exc.problems
-        problems += [f"case {name}: {p}" for p in more]
-    if problems:
-        raise InputError(problems)
+        for p in more:
+            found.setdefault(p, []).append(name)
+    if found:  # a problem every case shares (e.g. a missing posterior) is said once
+        raise InputError(
+            [
+                f"{'every case' if len(names) == len(plans) > 1 else 'case ' + ', '.join(names)}: {p}"
+                for p, names in found.items()
+            ]
+        )
     validations = {name: run_validation(plan, progress) for name, plan in plans.items()}
     table = outcome_table(validations, options.threshold)
     result = CaseTable(table, validations, options.threshold, [])

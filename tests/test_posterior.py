@@ -401,3 +401,32 @@ def test_a_sweep_records_the_posterior_file_it_reads(post_file):
     assert str(post_file.resolve()) in before["files"]
     write_posterior(post_file, weights=[1.0, 0.0, 0.0, 0.0])  # the posterior is re-made
     assert str(post_file.resolve()) in changed_files(before, provenance(bases))
+
+
+def test_validate_case_all_says_a_missing_posterior_once(tmp_path):
+    from experiments.validate import Options
+    from experiments.validate_cases import validate_cases
+    from sim.errors import InputError
+
+    opts = Options(seeds=2, out=tmp_path, overrides=tuple(on(tmp_path / "none.parquet")))
+    with pytest.raises(InputError) as exc:
+        validate_cases(opts, progress=False)
+    (line,) = exc.value.problems
+    assert line.startswith("every case: params.posterior.file: no posterior at")
+
+
+@pytest.mark.slow
+def test_validate_case_all_predicts_every_case_with_posterior_draws(post_file, tmp_path):
+    from experiments.validate import Options
+    from experiments.validate_cases import format_cases, validate_cases
+
+    opts = Options(seeds=2, out=tmp_path / "cases", overrides=tuple(on(post_file)))
+    result = validate_cases(opts, progress=False)
+    particles = {
+        name: v.runs.sort_values("seed")["posterior_particle"].drop_duplicates().tolist()
+        for name, v in result.validations.items()
+    }
+    assert len({tuple(p) for p in particles.values()}) == 1  # the same draws in every case
+    text = format_cases(result)
+    assert f"drawn from the posterior {post_file}" in text
+    assert "Shares include seed noise and parameter uncertainty" in text
