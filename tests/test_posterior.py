@@ -5,6 +5,7 @@ Every test writes its own tiny posterior into ``tmp_path``; none needs the shipp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -92,10 +93,10 @@ def test_the_draw_depends_only_on_the_seed_so_arms_are_paired(post_file):
         ["counterfactual=no_turnover"],
         ["tactics=[law,broad_coalition]"],
     ]
-    for seed in (0, 1, 7):
+    configs = [load_config([*on(post_file), *arm]) for arm in arms]
+    for seed in (0, 1, 7, 123456789):
         drawn = {
-            posterior.apply(load_config([*on(post_file), *arm], seed=seed))[1].particle
-            for arm in arms
+            posterior.apply(dataclasses.replace(cfg, seed=seed))[1].particle for cfg in configs
         }
         assert len(drawn) == 1, f"seed {seed}: arms drew different particles {drawn}"
 
