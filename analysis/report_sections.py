@@ -69,8 +69,12 @@ def overview(res: Results, out: Path, opt: Options) -> Section:
     if len(v) > 1:
         lo, hi = np.percentile(v, [5, 95])
         text.append(f"Median {name}: {v.median():.2f} (5–95 % of runs: {lo:.2f} to {hi:.2f}).")
+        text.append(res.uncertainty.replace("Intervals include", "Ranges and intervals include"))
     else:
         text.append(f"The {name} is {v.iloc[0]:.2f}.")
+        particle = ok["posterior_particle"].iloc[0] if "posterior_particle" in ok else None
+        if particle is not None and particle == particle:
+            text.append(f"Its behavioural parameters are posterior particle {int(particle)}.")
     if "survived" in ok.columns:
         text.append(
             f"The strategy survived (its final momentum stayed above the survival threshold, a "
@@ -246,7 +250,8 @@ def tactics(res: Results, out: Path, opt: Options) -> Section:
     eff = tactic_effects(res.ok_runs, opt.value, paired=paired)
     figures = plot_tactic_effects(eff, out / "tactics", value=opt.value)
     text = describe_tactic_effects(eff, opt.value)
-    caption = "Effects are differences from the baseline over the same seeds." if paired else ""
+    caption = "Effects are differences from the baseline over the same seeds. " if paired else ""
+    caption += res.uncertainty
     return Section("tactics", TITLES["tactics"], figures, text, caption)
 
 

@@ -67,6 +67,39 @@ class Results:
             return f"Run of the {row.get('scenario', '')} scenario, seed {row.get('seed', '')}"
         return f"Sweep '{self.plan.get('experiment', '')}'"
 
+    @property
+    def posterior_files(self) -> list[str]:
+        """The posterior files the runs drew their parameters from (``params=posterior``).
+
+        Read from the stored configs (``sweep.json``) or, for one run, its summary; empty when
+        the parameters were fixed.
+        """
+        from sim.posterior import shown_file
+
+        if self.plan is None:
+            if "posterior_particle" in self.runs and self.runs["posterior_particle"].notna().any():
+                return ["a posterior"]
+            return []
+        files = []
+        for base in self.plan.get("bases", []):
+            spec = (base.get("params") or {}).get("posterior")
+            if isinstance(spec, dict):
+                files.append(shown_file(spec.get("file")))
+        return list(dict.fromkeys(files))
+
+    @property
+    def uncertainty(self) -> str:
+        """One line: which uncertainty the intervals of the report include."""
+        from sim.posterior import uncertainty_line
+
+        files = self.posterior_files
+        if not files:
+            return uncertainty_line(None, None)
+        ok = self.ok_runs
+        draws = int(ok["posterior_particle"].nunique()) if "posterior_particle" in ok else 0
+        paired = bool((self.plan or {}).get("design", {}).get("paired", False))
+        return uncertainty_line(", ".join(files), draws, paired)
+
     def series(self, variables: list[str]) -> pd.DataFrame:
         """The long monthly table restricted to ``variables``, with a datetime ``month`` column.
 

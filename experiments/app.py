@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 USAGE = (
-    "continuity app [--port 8765] [--address 127.0.0.1] [--no-show]\n"
+    "continuity app [--port 8765] [--address 127.0.0.1] [--no-show] [--posterior [FILE]]\n"
     "       continuity app --class [--address 0.0.0.0] [--code K7QX] [--max-sessions 15] "
     "[--max-memory-mb 1500]"
 )
@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
         "0.0.0.0, every network the machine is on)",
     )
     p.add_argument("--no-show", action="store_true", help="do not open a browser window")
+    p.add_argument(
+        "--posterior",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="draw each seed of the baseline band from a posterior (params=posterior, "
+        "docs/posterior.md): FILE, or without it the shipped Mexico posterior; the band then "
+        "includes parameter uncertainty",
+    )
     p.add_argument(
         "--class",
         dest="classroom",
@@ -123,6 +133,21 @@ def settings(opts: argparse.Namespace) -> tuple[str, Any]:
     return address, rules
 
 
+def _use_posterior(file: str) -> str | None:
+    """Draw the baseline band from a posterior (``--posterior``); the problem if it is bad."""
+    from experiments import dashboard_charts
+    from sim.api import load_config
+    from sim.errors import InputError
+
+    overrides = dashboard_charts.band_overrides(file)
+    try:
+        load_config(list(overrides))
+    except InputError as exc:
+        return "; ".join(exc.problems)
+    dashboard_charts.BAND_PARAMS = overrides
+    return None
+
+
 def main(args: list[str] | None = None) -> int:
     """Serve the dashboard until interrupted.
 
@@ -142,6 +167,11 @@ def main(args: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"continuity app: error: {exc}", file=sys.stderr)
         return 2
+    if opts.posterior is not None:
+        problem = _use_posterior(opts.posterior)
+        if problem:
+            print(f"continuity app: error: {problem}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     import panel as pn
 
@@ -194,6 +224,13 @@ def main(args: list[str] | None = None) -> int:
     else:
         print(
             f"Continuity dashboard ready at http://{local}:{port}/{query} ({seconds:.1f} s)",
+            flush=True,
+        )
+    if opts.posterior is not None:
+        from sim.posterior import shown_file
+
+        print(
+            f"  Baseline band: each seed draws its parameters from {shown_file(opts.posterior)}",
             flush=True,
         )
     if not opts.no_show:

@@ -38,6 +38,11 @@ from sim.model import ContinuityModel
 BAND_SEEDS = 20
 """Seeds of the case's default run behind the baseline band."""
 
+BAND_PARAMS: tuple[str, ...] = ()
+"""Overrides of the band's runs besides the case: ``("params=posterior",
+"params.posterior.file=PATH")`` draws each seed's parameters from a posterior (``continuity app
+--posterior``, docs/posterior.md); empty: the case's fixed parameters."""
+
 BAND_COLUMNS = ("x", "lo", "median", "hi")
 """The monthly columns of :func:`baseline_band` (drawn as the grey band)."""
 
@@ -65,18 +70,28 @@ def month_ms(month: int) -> float:
 def baseline_band(case: str = "mexico") -> dict[str, np.ndarray]:
     """The case's default run over seeds ``0 .. BAND_SEEDS - 1``, computed once per process.
 
+    With :data:`BAND_PARAMS` naming a posterior, each seed runs with its own posterior draw
+    (:mod:`sim.posterior`), so the band includes parameter uncertainty.
+
     Returns:
         Read-only arrays: the months ``x`` (Bokeh datetime), the 5 %, 50 % and 95 % points of
         total momentum each month (``lo``, ``median``, ``hi``) and ``continuity_index``, the
         continuity index of every seed (``sim.summary``; NaN where a run has none).
     """
-    return _band(case)
+    return _band(case, BAND_PARAMS)
+
+
+def band_overrides(posterior: str | None) -> tuple[str, ...]:
+    """:data:`BAND_PARAMS` for a posterior file (``""``: the shipped one; None: no posterior)."""
+    if posterior is None:
+        return ()
+    return ("params=posterior", *((f"params.posterior.file={posterior}",) if posterior else ()))
 
 
 @functools.lru_cache(maxsize=8)
-def _band(case: str) -> dict[str, np.ndarray]:
+def _band(case: str, params: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """:func:`baseline_band`, cached per case (``baseline_band.cache_clear()`` empties it)."""
-    cfg = load_config([] if case == "mexico" else [f"case={case}"])
+    cfg = load_config([*([] if case == "mexico" else [f"case={case}"]), *params])
     results = [run(dataclasses.replace(cfg, seed=s), keep_model=False) for s in range(BAND_SEEDS)]
     values = np.vstack([r.timeseries["momentum"].to_numpy() for r in results])
     months = [parse_month(d) for d in results[0].timeseries["date"]]

@@ -2,8 +2,9 @@
 
 :func:`provenance` records the installed version of ``continuity`` and the SHA-256 of every file
 the runs read or execute: the model package (``sim/``, its code and its packaged data such as the
-Mexico actor tables), the code that turns a run into table rows, and any user network file a
-config names (``network.nodes``, ``network.edges``). The sweep digest covers it, so a resume
+Mexico actor tables and the shipped posterior), the code that turns a run into table rows, and any
+user network file a config names (``network.nodes``, ``network.edges``) or posterior file
+(``params.posterior.file``). The sweep digest covers it, so a resume
 after an edit of the code or the data refuses to mix old and new runs, and says which files
 changed (:func:`changed_files`).
 """
@@ -63,10 +64,20 @@ def _network_files(bases: list[dict[str, Any]]) -> list[Path]:
     return sorted(paths)
 
 
+def _posterior_files(bases: list[dict[str, Any]]) -> list[Path]:
+    """User posterior files the configs draw parameters from (the shipped one is under sim/)."""
+    paths = set()
+    for base in bases:
+        spec = (base.get("params") or {}).get("posterior")
+        if isinstance(spec, dict) and spec.get("file"):
+            paths.add(Path(str(spec["file"])).expanduser().resolve())
+    return sorted(paths)
+
+
 def provenance(bases: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The version and file hashes (relative path or absolute user path → SHA-256 prefix)."""
     files = {str(p.relative_to(ROOT)): _hash(p) for p in _files()}
-    for p in _network_files(bases or []):
+    for p in [*_network_files(bases or []), *_posterior_files(bases or [])]:
         files[str(p)] = _hash(p) if p.is_file() else "missing"
     return {"version": _version(), "files": files}
 

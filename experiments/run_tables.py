@@ -19,9 +19,10 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     ``turnovers`` stays a list (an Arrow list of dates in the file), ``tactics`` becomes one
     label (``law+hubs`` or ``none``), the international commitments become a count and the
     list of their names, and the agents by type become ``agents_<Type>`` counts. ``seed`` is
-    left out (the sweep records it). Column types: :mod:`sim.schemas`.
+    left out (the sweep records it). ``posterior_particle`` is the posterior draw of a run with
+    ``params=posterior`` (null without); its values are that particle's row of the posterior. Column types: :mod:`sim.schemas`.
     """
-    row: dict[str, Any] = {}
+    row: dict[str, Any] = {"posterior_particle": summary.get("posterior_particle")}
     for key, value in summary.items():
         if key == "seed":
             continue
@@ -38,6 +39,8 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
             row[key] = "+".join(value) or "none"
         elif key == "agents_by_type":
             row.update({f"agents_{t}": n for t, n in value.items()})
+        elif key == "posterior_values":
+            continue  # the particle names them (its row of the posterior file)
         else:
             row[key] = value
     return row

@@ -30,6 +30,9 @@ def format_summary(result: Result, files: list[Path] | None = None) -> str:
     lines.append(f"  Turnovers: {turnovers}; {cut_text}")
     tactics = s.get("tactics") or []
     lines.append(f"  Tactics: {', '.join(tactics) if tactics else 'none'}")
+    if s.get("posterior_particle") is not None:
+        values = ", ".join(f"{k}={v:.4g}" for k, v in s["posterior_values"].items())
+        lines.append(f"  Parameters: posterior particle {s['posterior_particle']} ({values})")
     t0 = s["reference_date"]
     before = s["momentum_before_turnover"]
     if before is not None:

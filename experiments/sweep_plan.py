@@ -246,6 +246,7 @@ def make_plan(experiment: str, overrides: list[str]) -> Plan:
     plan = Plan(experiment, list(overrides), design, settings, [], [])
     _add_points(plan, data)
     _validate_points(plan)
+    _check_posterior_keys(plan)
     plan.runs = [
         [p["point_id"] * design.replications + r, p["point_id"], r, seed]
         for p in plan.points
@@ -362,6 +363,37 @@ def _preflight_inputs(data: dict[str, Any]) -> str:
             data.get("seed"),
         ]
     )
+
+
+def _check_posterior_keys(plan: Plan) -> None:
+    """With ``params=posterior``, refuse design keys and overrides that set a calibrated key.
+
+    The posterior sets its keys in every run (:mod:`sim.posterior`), so sweeping or overriding
+    one would be silently replaced.
+    """
+    from sim.posterior import load
+
+    specs = {
+        (b.get("params") or {}).get("posterior", {}).get("file")
+        for b in plan.bases
+        if isinstance((b.get("params") or {}).get("posterior"), dict)
+    }
+    keys: set[str] = set()
+    for file in specs:
+        keys |= set(load(file).keys)
+    problems = [
+        f"design.parameters.{k}: set by the posterior with params=posterior (a calibrated key); "
+        "sweep it without params=posterior"
+        for k in plan.design.names
+        if k in keys
+    ]
+    problems += [
+        f"{k}: set by the posterior with params=posterior (a calibrated key); drop the override"
+        for k in (o.split("=", 1)[0].lstrip("+~") for o in plan.overrides)
+        if k in keys
+    ]
+    if problems:
+        raise ConfigError(problems)
 
 
 def _at_points(problem: str, points: list[dict]) -> str:

@@ -70,8 +70,10 @@ SUMMARY_SCALARS = (
     "coalition_members_final",
     "states_with_ai_office_final",
     "law_passed_date",
+    "posterior_particle",
 )
-"""Summary values copied into ``runs.parquet`` (nulls become NaN / None)."""
+"""Summary values copied into ``runs.parquet`` (nulls become NaN / None); ``posterior_particle``
+is null unless the runs draw their parameters from a posterior (``params=posterior``)."""
 
 FILES = (
     "validation.md",
@@ -97,6 +99,8 @@ Exit code: 0 if every pattern holds in at least threshold of the seeds and every
 pattern fails in at least control_threshold of the control seeds, 1 if not, 2 for bad input.
   e.g.  continuity validate seeds=10 jobs=2
         continuity validate counterfactuals=[no_coalition,deep_cut] params.coalition.recruit_rate=0.1
+        continuity validate case=all params=posterior   (parameters drawn from the posterior,
+                                                         docs/posterior.md)
 """
 
 
@@ -156,6 +160,8 @@ class Validation:
         trajectories: Long table ``variant, seed, date, momentum``.
         t0: The turnover the patterns are measured from (``YYYY-MM``).
         turnovers: Turnover dates common to every baseline run.
+        posterior: The posterior file the runs drew their parameters from (``params=posterior``),
+            as shown to the user; None with fixed parameters.
         files: Paths written.
 
     """
@@ -169,7 +175,16 @@ class Validation:
     trajectories: pd.DataFrame
     t0: str
     turnovers: list[str]
+    posterior: str | None = None
     files: list[Path] = field(default_factory=list)
+
+    @property
+    def uncertainty(self) -> str:
+        """One line saying which uncertainty the intervals include (:mod:`sim.posterior`)."""
+        from sim.posterior import uncertainty_line
+
+        draws = self.runs["posterior_particle"].nunique() if self.posterior else None
+        return uncertainty_line(self.posterior, draws)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -582,6 +597,7 @@ def _tables(results: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, 
         runs[col] = runs[col].astype(float)  # a null summary value becomes NaN
     runs["nonstate_share"] = runs["nonstate_share"].astype(float)
     runs["months_to_recover"] = runs["months_to_recover"].astype("Int64")
+    runs["posterior_particle"] = runs["posterior_particle"].astype("Int64")
     for col in ("reference_date", "law_passed_date"):
         runs[col] = runs[col].astype("string")
     pattern_rows = [
@@ -650,9 +666,18 @@ def run_validation(options: Options, progress: bool = True) -> Validation:
         trajectories=trajectories,
         t0=t0,
         turnovers=sorted(common),
+        posterior=_posterior_file(configs[BASELINE]),
     )
     validation.files = write(validation)
     return validation
+
+
+def _posterior_file(cfg: Config) -> str | None:
+    """The posterior file a config draws its parameters from, as shown to the user."""
+    from sim.posterior import display_path, resolve
+
+    spec = cfg.params.posterior
+    return None if spec is None else display_path(resolve(spec.file))
 
 
 def write(validation: Validation) -> list[Path]:

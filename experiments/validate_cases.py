@@ -95,7 +95,7 @@ def validate_cases(options: Options, progress: bool = True) -> CaseTable:
     }
     from experiments.validate import check_options, prepare
 
-    problems: list[str] = []
+    found: dict[str, list[str]] = {}  # problem -> the cases that have it
     for name, plan in plans.items():  # every case's configs are checked before any run
         try:
             more = check_options(plan)
@@ -103,9 +103,15 @@ def validate_cases(options: Options, progress: bool = True) -> CaseTable:
                 prepare(plan)
         except InputError as exc:
             more = exc.problems
-        problems += [f"case {name}: {p}" for p in more]
-    if problems:
-        raise InputError(problems)
+        for p in more:
+            found.setdefault(p, []).append(name)
+    if found:  # a problem every case shares (e.g. a missing posterior) is said once
+        raise InputError(
+            [
+                f"{'every case' if len(names) == len(plans) > 1 else 'case ' + ', '.join(names)}: {p}"
+                for p, names in found.items()
+            ]
+        )
     validations = {name: run_validation(plan, progress) for name, plan in plans.items()}
     table = outcome_table(validations, options.threshold)
     result = CaseTable(table, validations, options.threshold, [])
@@ -157,13 +163,23 @@ def format_cases(result: CaseTable, markdown: bool = False) -> str:
             f"{_pct(r.share)} of seeds ({verdict}) | {control} | "
             f"{r.patterns_passed} of {r.patterns} |"
         )
-    seeds = next(iter(result.validations.values())).options.seeds
+    first = next(iter(result.validations.values()))
+    seeds = first.options.seeds
+    if first.posterior is None:
+        params = "Behavioural parameters are the same in every case"
+    else:
+        params = (
+            f"Behavioural parameters are drawn from the posterior {first.posterior} "
+            "(params=posterior: one draw per seed, the same draw for every case and its control; "
+            "the posterior replaces only the calibrated keys)"
+        )
     note = (
         f"\nShare of {seeds} seeds in which the federal strategy survives or dies as it did "
         f"(pattern {OUTCOME_PATTERN}; reproduced: at least {_pct(result.threshold)}). "
         "Control: the share of seeds of the case without its cause (its negative control) in "
-        "which the outcome still comes out the same (low is good). Behavioural parameters are "
-        "the same in every case; each case sets only its own inputs. Per case: out/CASE/."
+        f"which the outcome still comes out the same (low is good). {params}; each case sets "
+        f"only its own inputs. {first.uncertainty.replace('Intervals include', 'Shares include')} "
+        "Per case: out/CASE/."
     )
     return "\n".join(lines) + "\n" + note + "\n"
 

@@ -281,12 +281,24 @@ def _footnotes(v: Validation) -> list[str]:
         f"momentum_late = mean monthly total momentum over {late}; "
         "continuity_index = M(T0+24)/M(T0−1).",
         "as expected = the interval lies entirely on the expected side of zero.",
+        v.uncertainty,
     ]
     if any(
         not COUNTERFACTUALS[n].required for n in v.options.counterfactuals if n in COUNTERFACTUALS
     ):
         notes.append("† shown for reference; not a required direction (docs/validation.md).")
     return notes
+
+
+def _parameters(v: Validation) -> str:
+    """Where the behavioural parameters come from: the config, or posterior draws."""
+    if v.posterior is None:
+        return "fixed (the config's values)"
+    draws = v.runs["posterior_particle"].nunique()
+    return (
+        f"drawn from the posterior `{v.posterior}` (`params=posterior`, docs/posterior.md): "
+        f"{draws} distinct particles, one per seed, the same in every variant"
+    )
 
 
 def _spec_path(v: Validation) -> str:
@@ -364,6 +376,7 @@ def format_markdown(v: Validation) -> str:
         f"{_caused_word(v)} pattern must fail in "
         f"≥ {_pct(v.options.control_threshold)} of its seeds",
         f"- Pattern spec: `{_spec_path(v)}` (docs/validation.md, docs/cases.md)",
+        f"- Parameters: {_parameters(v)}",
         "",
         "## Patterns and negative controls",
         "",

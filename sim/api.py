@@ -372,6 +372,8 @@ def _hydra_message(
         parts = key.split(".")
         if parts[0] == "tactics" and len(parts) > 1 and parts[1] in _group_options("tactics"):
             return [f"{key}: tactic {parts[1]!r} is not selected; add tactics=[{parts[1]}] first"]
+        if parts[:2] == ["params", "posterior"]:
+            return [f"{key}: the posterior is not selected; add params=posterior first"]
         allowed, wrong = _allowed_keys(key, config_name, base or [])
         close = did_you_mean(wrong, allowed)
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
@@ -455,6 +457,9 @@ def _load(overrides: list[str], seed: int | None) -> tuple[dict[str, Any], Confi
         cfg = validate(checked)
     except ConfigError as exc:
         raise ConfigError(problems + exc.problems) from None
+    from sim.posterior import explicit_overrides
+
+    problems += explicit_overrides(cfg, overrides)
     if problems:
         raise ConfigError(problems)
     preflight(cfg)
@@ -547,6 +552,10 @@ def preflight(cfg: Config) -> None:
 def run(cfg: Config, keep_model: bool = True) -> Result:
     """Run one validated configuration from its start to its end.
 
+    With ``params.posterior`` set, the calibrated keys are first replaced by a posterior draw
+    seeded from ``cfg.seed`` (:func:`sim.posterior.apply`): the result's config holds the values
+    used and its summary ``posterior_particle`` and ``posterior_values``.
+
     Args:
         cfg: A validated config (see :func:`load_config`).
         keep_model: Keep the finished model on the result.
@@ -556,12 +565,16 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
 
     """
     from sim.model import ContinuityModel
+    from sim.posterior import apply
     from sim.summary import summarize
 
+    cfg, drawn = apply(cfg)  # params=posterior: this run's parameter set (sim.posterior)
     model = ContinuityModel(cfg)
     model.run()
     ts = model.recorder.frame()
     summary = summarize(model, ts)
+    if drawn is not None:
+        summary.update(drawn.summary())
     rec = model.recorder
     if not all_finite(rec.table[:, : rec.n], summary):  # then say where
         problem = nonfinite(ts, summary)

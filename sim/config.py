@@ -430,8 +430,20 @@ class LawParams:
 
 
 @dataclass
+class PosteriorConfig:
+    """Draw the calibrated parameters from a stored ABC posterior (``params=posterior``).
+
+    ``file`` is the posterior's Parquet table (null: the shipped Mexico posterior,
+    ``sim/data/posterior/mexico.parquet``). Each run draws one particle from an RNG seeded only
+    from its seed, so runs with the same seed share the parameter set (docs/posterior.md).
+    """
+
+    file: str | None = None
+
+
+@dataclass
 class Params:
-    """Behavioural parameters of every rule."""
+    """Behavioural parameters of every rule (and, optionally, a posterior to draw them from)."""
 
     commitment: CommitmentParams = field(default_factory=CommitmentParams)
     momentum: MomentumParams = field(default_factory=MomentumParams)
@@ -447,6 +459,7 @@ class Params:
     law: LawParams = field(default_factory=LawParams)
     response: ResponseParams = field(default_factory=ResponseParams)
     anchors: AnchorParams = field(default_factory=AnchorParams)
+    posterior: PosteriorConfig | None = None
 
 
 @dataclass
@@ -570,6 +583,7 @@ def check(cfg: Config, problems: list[str]) -> None:
     _check_shocks(cfg, start, end, in_horizon, problems)
     _check_params(cfg, problems)
     _check_network(cfg, problems)
+    _check_posterior(cfg, problems)
 
 
 def first_turnover(cfg: Config) -> int | None:
@@ -691,6 +705,38 @@ def _check_params(cfg: Config, problems: list[str]) -> None:
             problems.append(
                 f"params.federal: state_transfer_share + coalition_grant_share = {total:g}; "
                 "must be at most 1"
+            )
+
+
+def _check_posterior(cfg: Config, problems: list[str]) -> None:
+    """``params.posterior`` names a readable, valid posterior of numeric keys in range."""
+    spec = cfg.params.posterior
+    if spec is None or not (spec.file is None or isinstance(spec.file, str)):
+        return
+    from sim.posterior import KEY, display_path, load
+
+    try:
+        post = load(spec.file)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        return
+    fed = cfg.params.federal
+    shares = ("params.federal.state_transfer_share", "params.federal.coalition_grant_share")
+    if any(k in post.keys for k in shares) and all(
+        _number(getattr(fed, k.rsplit(".", 1)[1])) for k in shares
+    ):  # the one cross-field rule of the parameters a posterior can break (see _check_params)
+        total = sum(
+            post.values[:, post.keys.index(k)]
+            if k in post.keys
+            else getattr(fed, k.rsplit(".", 1)[1])
+            for k in shares
+        )
+        bad = [int(i) for i in (total > 1).nonzero()[0]]
+        if bad:
+            problems.append(
+                f"{KEY}: {display_path(post.path)}: particle {int(post.particles[bad[0]])}: "
+                f"params.federal: state_transfer_share + coalition_grant_share = "
+                f"{float(total[bad[0]]):g}; must be at most 1"
             )
 
 

@@ -139,7 +139,8 @@ class Scenario:
 
         Raises:
             ConfigError: An unknown key, a section or a group choice given as a key, a wrong
-                type or an out-of-range value: one line per problem, naming the key.
+                type or an out-of-range value: one line per problem, naming the key; a key the
+                posterior sets, with ``params=posterior`` (docs/posterior.md).
         """
         if changes is not None and not isinstance(changes, Mapping):
             raise ConfigError(
@@ -158,6 +159,11 @@ class Scenario:
         if problems:
             raise ConfigError(problems)
         cfg = validate(data)
+        from sim.posterior import explicit_overrides
+
+        refused = explicit_overrides(cfg, [normal_key(k) for k, _ in items])
+        if refused:
+            raise ConfigError(refused)
         if any(needs_preflight(key) for key, _ in items):
             preflight(cfg)
         done = {**self.changes, **{normal_key(k): v for k, v in items}}

@@ -116,13 +116,15 @@ SUMMARY_METRICS = pa.schema(
         ("relaunches", pa.list_(DATE)),
         ("tactics", CATEGORY),
         ("tactic_cost_per_year", FLOAT),
+        ("posterior_particle", INT),
     ]
 )
 """The summary metrics of a run as columns of ``runs.parquet`` (in this order), followed by
 ``agents_<Type>`` (int64) for every actor type. ``tactics`` is the tactic set as one label
 (``law+subnational_hubs``, ``none``), the same as the design column of that name.
 ``anchors_final`` lists the anchors in force at the end as ``kind: name``; ``anchors_lost`` the
-names of those lost at a review; ``relaunches`` the months a successor re-launched the strategy."""
+names of those lost at a review; ``relaunches`` the months a successor re-launched the strategy;
+``posterior_particle`` the posterior particle a run with ``params=posterior`` drew (null without)."""
 
 SWEEP_OUTPUTS = pa.schema([("coalition_members_t24", INT), ("momentum_late", FLOAT)])
 """Outputs a sweep adds to each run's summary metrics (:mod:`experiments.screening_outputs`):
@@ -197,6 +199,7 @@ def validate_runs(metrics: Iterable[str] = ("momentum_late", "momentum_2024")) -
             ("coalition_members_final", INT),
             ("states_with_ai_office_final", INT),
             ("law_passed_date", DATE),
+            ("posterior_particle", INT),
         ]
     )
 

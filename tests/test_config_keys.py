@@ -106,6 +106,23 @@ SKIPPED = {
 ARGENTINA = ("case=argentina", *NO_FIGURE)
 
 
+def _posterior(tmp: Path) -> dict[str, str]:
+    """``params.posterior`` naming a one-particle posterior that sets the coalition's intake."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp / "posterior.parquet"
+    table = pa.table(
+        {
+            "particle": pa.array([0], pa.int64()),
+            "weight": [1.0],
+            "params.coalition.intake": [0.5],
+        }
+    )
+    pq.write_table(table, path)
+    return {"file": str(path)}
+
+
 @dataclass(frozen=True)
 class Change:
     """Change ``key`` to ``value`` (a callable gets a tmp dir) in a run with ``context``."""
@@ -186,6 +203,7 @@ CASES: dict[str, list[Change]] = {
         Change(0.1, SYNTHETIC, also=(("network.mix.organization", 0.6),)),
     ],
     "network.nodes": [Change(_variant_nodes, FILE)],
+    "params.posterior": [Change(_posterior)],
     "network.edges": [Change(_variant_edges, FILE)],
     "shocks.turnover.mode": [Change("none")],
     "shocks.turnover.dates": [
