@@ -32,7 +32,7 @@ def marginals(post: pd.DataFrame, priors: pd.DataFrame, stem: Path) -> list[Path
     rows = int(np.ceil(n / cols))
     fig, axes = new_figure(rows, cols, figsize=(3.2 * cols, 2.4 * rows), squeeze=False)
     w = post["weight"].to_numpy(dtype=float)
-    for ax, p in zip(axes.flat, priors.itertuples()):
+    for ax, p in zip(list(axes.flat)[:n], priors.itertuples(), strict=True):
         bins = np.linspace(p.low, p.high, 21)
         ax.hist(post[p.key], bins=bins, weights=w, density=True, alpha=0.8)
         ax.axhline(1.0 / (p.high - p.low), color="#555555", lw=1, ls="--")
@@ -60,7 +60,13 @@ def pairs(post: pd.DataFrame, priors: pd.DataFrame, stem: Path, seed: int = 0) -
     keys = sorted(width, key=width.get)[: min(PAIRS, len(width))]
     rng = np.random.default_rng(seed)
     sample = post.iloc[rng.choice(len(post), size=1000, p=w / w.sum())][keys]
-    grid = sns.pairplot(sample.rename(columns=_short), kind="kde", corner=True, height=1.8)
+    grid = sns.pairplot(
+        sample.rename(columns=_short),
+        corner=True,
+        height=1.8,
+        diag_kind="hist",
+        plot_kws={"s": 6, "alpha": 0.3, "linewidth": 0},
+    )
     grid.figure.suptitle("Posterior pairs: the most narrowed keys", y=1.01)
     return save_figure(grid.figure, stem)
 
@@ -72,6 +78,7 @@ def generations(gens: pd.DataFrame, stem: Path) -> list[Path]:
         axes,
         ("epsilon", "acceptance_rate", "ess"),
         ("tolerance (distance)", "acceptance rate", "effective sample size"),
+        strict=True,
     ):
         ax.plot(gens["generation"], gens[column], marker="o")
         ax.set_title(title)
@@ -84,7 +91,7 @@ def generations(gens: pd.DataFrame, stem: Path) -> list[Path]:
 def predictive(checks: pd.DataFrame, stem: Path) -> list[Path]:
     """Per pattern, share of draws holding: scenario and (turnover-caused) negative control."""
     fig, ax = new_figure(figsize=(8, 0.45 * len(checks) + 1.2))
-    labels = [f"{n} {p}" for n, p in zip(checks["number"], checks["pattern"])]
+    labels = [f"{n} {p}" for n, p in zip(checks["number"], checks["pattern"], strict=True)]
     y = np.arange(len(checks))
     ax.barh(y + 0.2, 100 * checks["holds"], height=0.4, label="scenario")
     control = np.where(checks["turnover_caused"], 100 * checks["holds_in_control"], np.nan)

@@ -1,3 +1,5 @@
-"""``continuity calibrate``: approximate Bayesian computation (ABC-SMC, pyabc) of a case's
-behavioural parameters against its patterns and quantitative facts (docs/calibration.md).
+"""``continuity calibrate``: ABC-SMC (pyabc) of a case's behavioural parameters.
+
+The parameters are inferred from the case's patterns and quantitative facts
+(docs/calibration.md).
 """

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from experiments.abc import store
 from experiments.abc.options import Calibration, load_options
 from experiments.abc.sampler import SeededSampler
 from experiments.abc.simulator import Simulator, statistic_windows, window_distance
-from experiments.abc import store
 
 USAGE = """usage: continuity calibrate [KEY=VALUE ...]
 
@@ -33,7 +33,7 @@ populations.parquet, generations.parquet, predictive.parquet, summary.txt, figur
 Run again with the same settings to resume an interrupted calibration.
 
 Keys (conf/calibrate.yaml; any run key of the case too, e.g. case=..., params.X=...):
-  abc.population=500        particles per generation
+  abc.population=400        particles per generation
   abc.max_generations=12    at most this many generations
   abc.min_epsilon=0         stop at this tolerance (0: every statistic inside its window)
   abc.quantile=0.5          next tolerance = this quantile of the last generation's distances
@@ -43,7 +43,7 @@ Keys (conf/calibrate.yaml; any run key of the case too, e.g. case=..., params.X=
   abc.seed=0                same seed, same posterior
   abc.predictive_draws=200  posterior predictive check: draws, each in the scenario and its control
   abc.out=DIR               where to write (and resume)
-  calibration.priors.KEY=[low,high]   a prior (conf/calibration/CASE.yaml lists them)
+  ++calibration.priors.KEY=[low,high]  set or add a prior (conf/calibration/CASE.yaml lists them)
 
 Examples:
   continuity calibrate                                        (Mexico, the documented budget)
@@ -52,7 +52,7 @@ Examples:
 
 
 def safe_names(calibration: Calibration) -> dict[str, str]:
-    """pyabc parameter names (no dots) → config keys."""
+    """Pyabc parameter names (no dots) → config keys."""
     return {k.replace(".", "__"): k for k in calibration.keys}
 
 
@@ -98,7 +98,9 @@ def prepare_directory(calibration: Calibration) -> tuple[dict[str, Any], bool]:
     from sim.errors import ConfigError
 
     out = calibration.abc.out
-    info = store.record(json.loads(json.dumps(calibration.settings, default=str)), calibration.overrides)
+    info = store.record(
+        json.loads(json.dumps(calibration.settings, default=str)), calibration.overrides
+    )
     path = out / "calibration.json"
     if path.is_file():
         old = json.loads(path.read_text())
@@ -108,14 +110,31 @@ def prepare_directory(calibration: Calibration) -> tuple[dict[str, Any], bool]:
                 f"abc.out: {str(out)!r} holds another calibration ({'; '.join(reasons)}); "
                 "choose another abc.out or delete that directory"
             )
-        info["status"] = old.get("status", "running")
+        info["seconds"] = old.get("seconds", 0.0)
         return info, (out / "abc.db").is_file()
     if out.exists() and any(out.iterdir()):
-        raise ConfigError(f"abc.out: {str(out)!r} is not empty and holds no calibration; choose another")
+        raise ConfigError(
+            f"abc.out: {str(out)!r} is not empty and holds no calibration; choose another"
+        )
     out.mkdir(parents=True, exist_ok=True)
-    info["status"] = "running"
     store.write_json(path, info)
     return info, False
+
+
+def finished(calibration: Calibration, history: Any) -> bool:
+    """Whether a stored calibration has met a stopping rule of ``calibration.abc``."""
+    if history.max_t < 0:
+        return False
+    table = history.get_all_populations()
+    table = table[table["t"] >= 0]
+    last = table.iloc[-1]
+    n = history.get_nr_particles_per_population().iloc[-1]
+    return bool(
+        history.max_t + 1 >= calibration.abc.max_generations
+        or last["epsilon"] <= calibration.abc.min_epsilon
+        or table["samples"].sum() >= calibration.abc.max_simulations
+        or n / last["samples"] < calibration.abc.min_acceptance
+    )
 
 
 def calibrate(calibration: Calibration, progress: bool = True) -> dict[str, Any]:
@@ -128,36 +147,38 @@ def calibrate(calibration: Calibration, progress: bool = True) -> dict[str, Any]
     db = f"sqlite:///{out / 'abc.db'}"
     started = time.perf_counter()
     names = safe_names(calibration)
-    if info["status"] != "complete":
+    history = pyabc.History(db) if resume else None
+    if history is None or not finished(calibration, history):
         if progress:
             print("continuity calibrate: checking the case (one run) ...", file=sys.stderr)
         windows = statistic_windows(calibration)
         abc = build_abc(calibration, progress)
         np.random.seed(calibration.abc.seed)
         if resume:
-            history = abc.load(db, 1)
-            done = history.max_t + 1
+            done = abc.load(db, 1).max_t + 1
+            if progress:
+                print(f"  resuming after {done} finished generation(s)", file=sys.stderr)
         else:
             abc.new(db, {name: float(low) for name, (low, _, _) in windows.items()})
             done = 0
-        remaining = calibration.abc.max_generations - done
-        if remaining > 0:
-            if progress and done:
-                print(f"  resuming after {done} finished generation(s)", file=sys.stderr)
-            abc.run(
-                minimum_epsilon=calibration.abc.min_epsilon,
-                max_nr_populations=remaining,
-                min_acceptance_rate=calibration.abc.min_acceptance,
-                max_total_nr_simulations=calibration.abc.max_simulations,
-            )
-        info["status"] = "complete"
+        abc.run(
+            minimum_epsilon=calibration.abc.min_epsilon,
+            max_nr_populations=calibration.abc.max_generations - done,
+            min_acceptance_rate=calibration.abc.min_acceptance,
+            max_total_nr_simulations=calibration.abc.max_simulations,
+        )
         info["seconds"] = info.get("seconds", 0.0) + time.perf_counter() - started
         store.write_json(out / "calibration.json", info)
+        (out / "predictive.parquet").unlink(missing_ok=True)  # new generations: check again
     return export(calibration, info, pyabc.History(db), names, progress)
 
 
 def export(
-    calibration: Calibration, info: dict[str, Any], history: Any, names: dict[str, str], progress: bool
+    calibration: Calibration,
+    info: dict[str, Any],
+    history: Any,
+    names: dict[str, str],
+    progress: bool,
 ) -> dict[str, Any]:
     """Write the tables, the predictive checks, the figures and the summary."""
     from analysis.posterior_figures import draw_all
@@ -189,7 +210,13 @@ def export(
     figures = draw_all(out)
     text = summary_text(calibration, info, gens, post, priors, checks)
     (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
-    return {"text": text, "figures": figures, "posterior": post, "generations": gens, "checks": checks}
+    return {
+        "text": text,
+        "figures": figures,
+        "posterior": post,
+        "generations": gens,
+        "checks": checks,
+    }
 
 
 def main(argv: list[str]) -> int:

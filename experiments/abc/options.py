@@ -33,6 +33,10 @@ ABC_KEYS = {
 }
 """``abc.KEY``: its type, lowest and highest allowed value (``None``: no bound)."""
 
+RESUME_KEYS = ("population", "quantile", "seed")
+"""``abc`` keys a resumed calibration must share with the stored one (the stopping rules,
+``jobs``, ``out`` and ``predictive_draws`` may change: e.g. more generations)."""
+
 FACT_KEYS = ("column", "added", "at", "window", "scale", "source")
 
 
@@ -88,7 +92,7 @@ class Calibration:
         facts: The quantitative facts.
         abc: The sampler's settings.
         overrides: The command line's overrides (stored with the results).
-        settings: The calibration's settings as plain data (stored and compared on resume).
+        settings: What a resumed calibration must share with the stored one (plain data).
 
     """
 
@@ -140,7 +144,11 @@ def load_options(overrides: list[str]) -> Calibration:
         facts=facts,
         abc=settings,
         overrides=tuple(overrides),
-        settings={"calibration": calibration, "abc": abc, "model": data},
+        settings={
+            "calibration": calibration,
+            "abc": {k: abc[k] for k in RESUME_KEYS},
+            "model": data,
+        },
     )
 
 
@@ -205,13 +213,26 @@ def _value_at(data: dict[str, Any], key: str) -> Any:
     return node
 
 
+def flat_priors(node: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Priors as ``{dotted key: bounds}``: YAML gives dotted keys, a command-line override
+    (``calibration.priors.params.coalition.intake=[2,4]``) nested ones, which win.
+    """
+    literal, nested = {}, {}
+    for key, value in node.items():
+        if isinstance(value, dict):
+            nested.update(flat_priors(value, f"{prefix}{key}."))
+        else:
+            literal[f"{prefix}{key}"] = value
+    return {**literal, **nested}
+
+
 def parse_priors(node: Any, data: dict[str, Any], problems: list[str]) -> tuple[Prior, ...]:
     """Uniform priors ``key: [low, high]`` on float config keys, both ends allowed values."""
     if not isinstance(node, dict) or not node:
         problems.append("calibration.priors: expected at least one 'dotted.key: [low, high]'")
         return ()
     priors = []
-    for key, bounds in node.items():
+    for key, bounds in flat_priors(node).items():
         where = f"calibration.priors.{key}"
         value = _value_at(data, key)
         if value is KeyError:

@@ -61,11 +61,18 @@ def _check(row: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for arm, cfg in (("scenario", base), ("control", control)):
         result = run(with_values(cfg, values, int(row["seed"])), keep_model=False)
-        held = evaluate(result.timeseries, result.summary, calibration.spec, cfg.scenario.strategy_launch)
+        held = evaluate(
+            result.timeseries, result.summary, calibration.spec, cfg.scenario.strategy_launch
+        )
         for pattern, holds in held.items():
             rows.append(
-                {"draw": int(row["draw"]), "particle": int(row["particle"]), "arm": arm,
-                 "pattern": pattern, "holds": bool(holds)}
+                {
+                    "draw": int(row["draw"]),
+                    "particle": int(row["particle"]),
+                    "arm": arm,
+                    "pattern": pattern,
+                    "holds": bool(holds),
+                }
             )
     return rows
 
@@ -111,7 +118,5 @@ def shares(table: pd.DataFrame, calibration: Calibration) -> pd.DataFrame:
     out["holds"] = out["pattern"].map(wide.get("scenario", pd.Series(dtype=float)))
     out["holds_in_control"] = out["pattern"].map(wide.get("control", pd.Series(dtype=float)))
     out["reproduced"] = out["holds"] >= 0.8
-    out["control_fails"] = np.where(
-        out["turnover_caused"], out["holds_in_control"] <= 0.2, np.nan
-    )
+    out["control_fails"] = np.where(out["turnover_caused"], out["holds_in_control"] <= 0.2, np.nan)
     return out

@@ -61,7 +61,10 @@ def federal_collapse(c: P.FederalCollapse, r: P.Run) -> list[Stat]:
     """The federal effort's low after T0 and its highest later, as shares of its pre-T0 peak."""
     peak = r.values("federal_effort", c.peak_over)
     top = peak.max() if peak.size else 0.0
-    early, later = r.values("federal_effort", c.falls_within), r.values("federal_effort", c.stays_within)
+    early, later = (
+        r.values("federal_effort", c.falls_within),
+        r.values("federal_effort", c.stays_within),
+    )
     low = _ratio(early.min(), top) if early.size else math.nan
     high = _ratio(later.max(), top) if later.size else math.nan
     return [
@@ -73,9 +76,7 @@ def federal_collapse(c: P.FederalCollapse, r: P.Run) -> list[Stat]:
 def total_resilience(c: P.TotalResilience, r: P.Run) -> list[Stat]:
     """Total momentum after ÷ before, and how much less it fell than federal momentum."""
     total = _ratio(r.at("momentum", c.after), r.at("momentum", c.before))
-    federal = _ratio(
-        r.at("contribution_federal", c.after), r.at("contribution_federal", c.before)
-    )
+    federal = _ratio(r.at("contribution_federal", c.after), r.at("contribution_federal", c.before))
     return [
         Stat("total_momentum_ratio", total, c.min_ratio, INF, 0.1),
         Stat("total_minus_federal_ratio", total - federal, 0.0, INF, 0.1),
@@ -142,7 +143,9 @@ def dpa_guidance(c: P.DpaGuidance, r: P.Run) -> list[Stat]:
     if active.size and not active.all():
         first, _ = r.span(c.within)
         last = first + int(np.argmin(active)) - 1
-        issued = r.at("dpa_guidance", last) - r.at("dpa_guidance", first - 1) if last >= first else 0
+        issued = (
+            r.at("dpa_guidance", last) - r.at("dpa_guidance", first - 1) if last >= first else 0
+        )
     return [Stat("dpa_guidance_documents", float(issued), c.min_documents, INF, 1.0)]
 
 

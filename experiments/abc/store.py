@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,7 @@ def posterior_metadata(info: dict[str, Any], case: str, seed: int, n_generations
     """The metadata a posterior file carries (informative: what made it)."""
     return {
         "case": case,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "versions": info["versions"],
         "code": info["code"],

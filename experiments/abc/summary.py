@@ -95,7 +95,7 @@ def summary_text(
             reproduced=checks["reproduced"].map({True: "yes", False: "NO"}),
             control_fails=[
                 "—" if not c else ("yes" if f else "NO")
-                for c, f in zip(checks["turnover_caused"], checks["control_fails"])
+                for c, f in zip(checks["turnover_caused"], checks["control_fails"], strict=True)
             ],
         )[["number", "pattern", "holds", "reproduced", "holds_in_control", "control_fails"]]
         shown.columns = ["#", "pattern", "holds %", ">= 80 %", "control %", "control fails >= 80 %"]
