@@ -214,8 +214,10 @@ def _value_at(data: dict[str, Any], key: str) -> Any:
 
 
 def flat_priors(node: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Priors as ``{dotted key: bounds}``: YAML gives dotted keys, a command-line override
-    (``calibration.priors.params.coalition.intake=[2,4]``) nested ones, which win.
+    """Priors as ``{dotted key: bounds}``, nested keys flattened.
+
+    YAML gives dotted keys; a command-line override
+    (``++calibration.priors.params.coalition.intake=[2,4]``) gives nested ones, which win.
     """
     literal, nested = {}, {}
     for key, value in node.items():
