@@ -24,6 +24,7 @@ from experiments.abc import store
 from experiments.abc.options import Calibration, load_options
 from experiments.abc.sampler import SeededSampler
 from experiments.abc.simulator import Simulator, statistic_windows, window_distance
+from experiments.abc.transition import DefensiveTransition
 
 USAGE = """usage: continuity calibrate [KEY=VALUE ...]
 
@@ -37,6 +38,7 @@ Keys (conf/calibrate.yaml; any run key of the case too, e.g. case=..., params.X=
   abc.max_generations=12    at most this many generations
   abc.min_epsilon=0         stop at this tolerance (0: every statistic inside its window)
   abc.quantile=0.5          next tolerance = this quantile of the last generation's distances
+  abc.defensive=0.25        share of each generation's proposals drawn from the prior
   abc.min_acceptance=0.02   stop below this acceptance rate
   abc.max_simulations=100000  stop after this many simulations
   abc.jobs=2                worker processes (the posterior does not depend on it)
@@ -81,6 +83,10 @@ def build_abc(calibration: Calibration, progress: bool) -> Any:
         population_size=calibration.abc.population,
         sampler=SeededSampler(calibration.abc.seed, calibration.abc.jobs, progress),
         eps=pyabc.QuantileEpsilon(alpha=calibration.abc.quantile, weighted=True),
+        transitions=DefensiveTransition(
+            {safe: (priors[key].low, priors[key].high) for safe, key in names.items()},
+            calibration.abc.defensive,
+        ),
     )
     return abc
 

@@ -25,6 +25,7 @@ ABC_KEYS = {
     "max_generations": (int, 1, None),
     "min_epsilon": (float, 0.0, None),
     "quantile": (float, 0.05, 0.95),
+    "defensive": (float, 0.01, 0.99),
     "min_acceptance": (float, 0.0, 1.0),
     "max_simulations": (int, 1, None),
     "jobs": (int, 1, None),
@@ -33,7 +34,7 @@ ABC_KEYS = {
 }
 """``abc.KEY``: its type, lowest and highest allowed value (``None``: no bound)."""
 
-RESUME_KEYS = ("population", "quantile", "seed")
+RESUME_KEYS = ("population", "quantile", "defensive", "seed")
 """``abc`` keys a resumed calibration must share with the stored one (the stopping rules,
 ``jobs``, ``out`` and ``predictive_draws`` may change: e.g. more generations)."""
 
@@ -71,6 +72,7 @@ class AbcSettings:
     max_generations: int
     min_epsilon: float
     quantile: float
+    defensive: float
     min_acceptance: float
     max_simulations: int
     jobs: int
