@@ -41,6 +41,7 @@ Keys (conf/calibrate.yaml; any run key of the case too, e.g. case=..., params.X=
   abc.defensive=0.25        share of each generation's proposals drawn from the prior
   abc.min_acceptance=0.02   stop below this acceptance rate
   abc.max_simulations=100000  stop after this many simulations
+  abc.replicates=2          runs per parameter set (seeds); every one must reproduce the case
   abc.jobs=2                worker processes (the posterior does not depend on it)
   abc.seed=0                same seed, same posterior
   abc.predictive_draws=200  posterior predictive check: draws, each in the scenario and its control
@@ -165,7 +166,7 @@ def calibrate(calibration: Calibration, progress: bool = True) -> dict[str, Any]
             if progress:
                 print(f"  resuming after {done} finished generation(s)", file=sys.stderr)
         else:
-            abc.new(db, {name: float(low) for name, (low, _, _) in windows.items()})
+            abc.new(db, {f"{name}@0": float(low) for name, (low, _, _) in windows.items()})
             done = 0
         abc.run(
             minimum_epsilon=calibration.abc.min_epsilon,
@@ -193,7 +194,7 @@ def export(
 
     out = calibration.abc.out
     pops = store.populations(history, names)
-    gens = store.generations(history, pops)
+    gens = store.generations(history, pops, calibration.abc.replicates)
     post = store.posterior(pops, calibration.keys)
     meta = store.posterior_metadata(info, calibration.case, calibration.abc.seed, len(gens))
     store.write_parquet(out / "populations.parquet", pops)

@@ -28,13 +28,14 @@ ABC_KEYS = {
     "defensive": (float, 0.01, 0.99),
     "min_acceptance": (float, 0.0, 1.0),
     "max_simulations": (int, 1, None),
+    "replicates": (int, 1, 10),
     "jobs": (int, 1, None),
     "seed": (int, 0, 2**32 - 1),
     "predictive_draws": (int, 0, None),
 }
 """``abc.KEY``: its type, lowest and highest allowed value (``None``: no bound)."""
 
-RESUME_KEYS = ("population", "quantile", "defensive", "seed")
+RESUME_KEYS = ("population", "quantile", "defensive", "replicates", "seed")
 """``abc`` keys a resumed calibration must share with the stored one (the stopping rules,
 ``jobs``, ``out`` and ``predictive_draws`` may change: e.g. more generations)."""
 
@@ -75,6 +76,7 @@ class AbcSettings:
     defensive: float
     min_acceptance: float
     max_simulations: int
+    replicates: int
     jobs: int
     seed: int
     predictive_draws: int

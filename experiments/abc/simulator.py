@@ -52,20 +52,26 @@ class Simulator:
         self.__name__ = "continuity"
 
     def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
-        """Run the model once with ``parameters`` and a seed drawn from numpy's global RNG."""
-        seed = int(np.random.randint(0, 2**31 - 1))
+        """Run the model ``abc.replicates`` times with ``parameters``, seeds from numpy's RNG.
+
+        Statistic ``name`` of replicate ``r`` is ``name@r``; ``seed@r`` is the replicate's seed.
+        """
         values = {k: float(parameters[k]) for k in self.calibration.keys}
-        stats = run_statistics(self.calibration, with_values(self.calibration.config, values, seed))
-        out = {s.name: s.value for s in stats}
-        out["seed"] = float(seed)
+        out: dict[str, float] = {}
+        for r in range(self.calibration.abc.replicates):
+            seed = int(np.random.randint(0, 2**31 - 1))
+            cfg = with_values(self.calibration.config, values, seed)
+            out.update({f"{s.name}@{r}": s.value for s in run_statistics(self.calibration, cfg)})
+            out[f"seed@{r}"] = float(seed)
         return out
 
 
 def window_distance(calibration: Calibration):
-    """The pyabc distance: the statistics' excess over their windows (``x_0`` is unused).
+    """The pyabc distance: the statistics' excess over their windows, over every replicate.
 
-    The windows are the same for every run of a case, so they are recomputed from the
-    statistic names: a stored run's statistics can be re-scored without the model.
+    ``x_0`` is unused: the windows are the case's, the same for every run. With R replicates the
+    distance is √(Σ over replicates and statistics of excess²): it is 0 only if every replicate
+    reproduces the whole case.
     """
     from experiments.abc.statistics import MISSING
 
@@ -73,12 +79,13 @@ def window_distance(calibration: Calibration):
 
     def distance(x: Mapping[str, float], x_0: Mapping[str, float] | None = None) -> float:
         total = 0.0
-        for name, (low, high, scale) in targets.items():
-            value = x.get(name, np.nan)
-            if not np.isfinite(value):
-                total += MISSING**2
-            else:
-                total += (max(0.0, low - value, value - high) / scale) ** 2
+        for r in range(calibration.abc.replicates):
+            for name, (low, high, scale) in targets.items():
+                value = x.get(f"{name}@{r}", np.nan)
+                if not np.isfinite(value):
+                    total += MISSING**2
+                else:
+                    total += (max(0.0, low - value, value - high) / scale) ** 2
         return float(np.sqrt(total))
 
     return distance

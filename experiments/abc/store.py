@@ -117,8 +117,8 @@ def populations(history: Any, names: dict[str, str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def generations(history: Any, pops: pd.DataFrame) -> pd.DataFrame:
-    """Per generation: tolerance, simulations, acceptance rate, effective sample size."""
+def generations(history: Any, pops: pd.DataFrame, replicates: int = 1) -> pd.DataFrame:
+    """Per generation: tolerance, parameter sets tried, model runs, acceptance, ESS."""
     table = history.get_all_populations()
     table = table[table["t"] >= 0].reset_index(drop=True)
     ess = pops.groupby("generation")["weight"].apply(lambda w: 1.0 / float(np.sum(w**2)))
@@ -128,6 +128,7 @@ def generations(history: Any, pops: pd.DataFrame) -> pd.DataFrame:
             "generation": table["t"].astype(int),
             "epsilon": table["epsilon"].astype(float),
             "simulations": table["samples"].astype(int),
+            "model_runs": table["samples"].astype(int) * replicates,
             "particles": n.reindex(table["t"]).to_numpy(dtype=int),
             "acceptance_rate": n.reindex(table["t"]).to_numpy() / table["samples"].to_numpy(),
             "ess": ess.reindex(table["t"]).to_numpy(dtype=float),

@@ -63,13 +63,14 @@ def summary_text(
     """Everything a user reads first, as plain text."""
     lines = [
         f"Calibration of {calibration.case}: ABC-SMC, {len(post)} particles, "
-        f"{len(gens)} generations, {int(gens['simulations'].sum()):,} simulations, "
+        f"{len(gens)} generations, {int(gens['simulations'].sum()):,} parameter sets tried "
+        f"({int(gens['model_runs'].sum()):,} model runs, {calibration.abc.replicates} per set), "
         f"{info.get('seconds', 0.0):.0f} s (abc.jobs={calibration.abc.jobs}), seed {calibration.abc.seed}",
         f"Results: {calibration.abc.out}",
         "",
         "Generations (epsilon: the tolerance; ESS: effective sample size of the weights)",
         text_table(
-            gens[["generation", "epsilon", "simulations", "acceptance_rate", "ess"]],
+            gens[["generation", "epsilon", "simulations", "model_runs", "acceptance_rate", "ess"]],
             {"epsilon": ".3f", "acceptance_rate": ".3f", "ess": ".0f"},
         ),
         "",
