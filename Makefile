@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.runtime-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 
 .PHONY: setup setup-dev run test test-fast lint format lock clean help bench bench-quick browser \
-	baseline wheel slurm slurm-down
+	baseline wheel slurm slurm-down posterior
 
 help:
 	@echo "make run        - set up (runtime dependencies only), then run the default Mexico scenario"
@@ -23,6 +23,7 @@ help:
 	@echo "make format     - ruff fix + format"
 	@echo "make browser    - install Debian's chromium for the browser test (.ci/install-chromium)"
 	@echo "make baseline   - refresh the golden regression baseline (tests/golden/); flag it in CHANGELOG"
+	@echo "make posterior  - re-run the default Mexico calibration and ship its posterior (sim/data/posterior)"
 	@echo "make bench      - run every benchmark (benchmarks/results.json, scaling.png); ARGS passed on"
 	@echo "make bench-quick - the same, smaller sizes"
 	@echo "make wheel      - build the wheel into dist/ (pip install dist/continuity-*.whl)"
@@ -73,6 +74,13 @@ baseline: setup
 wheel: setup
 	rm -rf dist
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
+
+# The shipped Mexico posterior: the default `continuity calibrate` (docs/calibration.md), copied into
+# the package. Resumes an interrupted calibration in calibrations/mexico.
+posterior: setup
+	$(BIN)/continuity calibrate abc.out=calibrations/mexico $(ARGS)
+	mkdir -p sim/data/posterior
+	cp calibrations/mexico/posterior.parquet sim/data/posterior/mexico.parquet
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py $(ARGS)

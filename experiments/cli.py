@@ -27,6 +27,11 @@ Commands:
             e.g.  continuity sweep experiment=turnover_x_cut
                   continuity sweep experiment=tactics design.replications=5 hydra/launcher=joblib
   sweep --help  designs, keys, launchers
+  calibrate ABC-SMC (pyabc) of a case's behavioural parameters against its patterns: a posterior
+            (Parquet), diagnostics, posterior predictive checks; resumable (docs/calibration.md)
+            e.g.  continuity calibrate                    (Mexico, the documented budget)
+                  continuity calibrate abc.population=100 abc.out=/tmp/quick
+  calibrate --help  its keys
   collect DIR  rebuild a sweep's tables from its finished runs
   report DIR   figures and a plain-language HTML report of a run or sweep directory
             e.g.  continuity report sweeps/tactics      (writes sweeps/tactics/report/index.html)
@@ -45,7 +50,7 @@ groups with your own directory: continuity run|sweep|validate --config-dir DIR .
 (docs/configuration.md). Documentation: docs/README.md.
 """
 
-CONFIG_DIR_COMMANDS = ("run", "sweep", "validate", "app", "case")
+CONFIG_DIR_COMMANDS = ("run", "sweep", "validate", "app", "case", "calibrate")
 """The commands that compose configs and so take ``--config-dir DIR``."""
 
 
@@ -201,6 +206,13 @@ def case_command(args: list[str]) -> int:
     return case_tool.main(args)
 
 
+def calibrate_command(args: list[str]) -> int:
+    """``continuity calibrate``: ABC-SMC of a case's behavioural parameters (resumable)."""
+    from experiments.abc.command import main
+
+    return main(args)
+
+
 def app_command(args: list[str]) -> int:
     """``continuity app``: serve the teaching dashboard on localhost."""
     from experiments import app
@@ -216,6 +228,7 @@ COMMANDS = {
     "report": report_command,
     "app": app_command,
     "case": case_command,
+    "calibrate": calibrate_command,
 }
 
 
