@@ -13,11 +13,13 @@ import scipy.sparse as sp
 
 from sim.agents import (
     AGENT_CLASSES,
+    ActorAgent,
     Coalition,
     DataProtectionAuthority,
     FederalAdministration,
     Senate,
 )
+from sim.agents.bulk import PLAIN_CLASSES, deferred_registration, plain_agent
 from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
@@ -219,45 +221,41 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.dpas: list[DataProtectionAuthority] = []
         self.senate: Senate | None = None
         first = sc.administrations[0]
-        for i, (node_id, kind, name, sector) in enumerate(
-            zip(
-                ids,
-                types,
-                nodes["name"].tolist(),
-                nodes["sector"].tolist(),
-                strict=True,
-            )
-        ):
-            cls = AGENT_CLASSES[kind]
-            if kind == "administration":
-                agent = FederalAdministration(
-                    self,
-                    i,
-                    node_id,
-                    first.name,
-                    first.agenda_priority,
-                    orientation=first.orientation,
-                )
-                self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
-                self.administration = agent
-            elif kind == "coalition":
-                founded = founding[node_id]
-                if not sc.coalitions_active:
-                    founded = None
-                elif founded is not None:  # a coalition founded before the strategy begins
-                    founded = max(founded, self.calendar.active_from)
-                agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
-                agent.coordinators = coordinators.get(node_id, [])
-                self.coalitions.append(agent)
-            elif kind == "company":
-                agent = cls(self, i, node_id, name, sector)
-            else:
-                agent = cls(self, i, node_id, name)
-            if kind == "dpa":
-                self.dpas.append(agent)
-            if kind == "senate" and self.senate is None:
-                self.senate = agent
-            self.actors.append(agent)
+        names, sectors = nodes["name"].tolist(), nodes["sector"].tolist()
+        ids_of = ActorAgent._ids[self]  # the unique_id counter every agent of the model draws from
+        with deferred_registration(self) as made:  # registered at once, in the order made
+            for i, (node_id, kind) in enumerate(zip(ids, types, strict=True)):
+                cls = AGENT_CLASSES[kind]
+                if cls in PLAIN_CLASSES:  # no constructor to run: made directly (sim.agents.bulk)
+                    agent = plain_agent(cls, self, ids_of, i, node_id, names[i], sectors[i])
+                    made.append(agent)
+                elif kind == "administration":
+                    agent = FederalAdministration(
+                        self,
+                        i,
+                        node_id,
+                        first.name,
+                        first.agenda_priority,
+                        orientation=first.orientation,
+                    )
+                    self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
+                    self.administration = agent
+                elif kind == "coalition":
+                    founded = founding[node_id]
+                    if not sc.coalitions_active:
+                        founded = None
+                    elif founded is not None:  # a coalition founded before the strategy begins
+                        founded = max(founded, self.calendar.active_from)
+                    agent = Coalition(self, i, node_id, names[i], len(self.coalitions), founded)
+                    agent.coordinators = coordinators.get(node_id, [])
+                    self.coalitions.append(agent)
+                else:
+                    agent = cls(self, i, node_id, names[i])
+                if kind == "dpa":
+                    self.dpas.append(agent)
+                if kind == "senate" and self.senate is None:
+                    self.senate = agent
+                self.actors.append(agent)
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
         self.base_anchor = self.state.anchor.copy()
         self.founders = self._founders_by_coalition()
