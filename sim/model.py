@@ -7,6 +7,8 @@ network is a sparse matrix. See docs/ODD.md for the full description.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import mesa
 import numpy as np
 import scipy.sparse as sp
@@ -163,8 +165,6 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.state_idx = st.of_type("state")
         self.company_idx = st.of_type("company")
         self.intl_idx = st.of_type("international")
-        self.type_sums = GroupSums(codes, 8)  # effort by type code (update_momentum)
-        self.funding_sums = RowSums(*st.funding.shape)  # funding.sum(axis=1) (exert_effort)
         self.recruitable = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
         self.recruitable_count = int(np.count_nonzero(self.recruitable))
         is_intl = (codes == TYPE_CODE["international"]).astype(float)
@@ -181,6 +181,16 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             if t in raw:  # international bodies exert no effort and have no weights
                 matrix[j] = np.asarray(raw[t], dtype=float) / sum(raw[t])
         self.pillar_matrix = matrix
+
+    @cached_property
+    def type_sums(self) -> GroupSums:
+        """Effort by type code, ``np.bincount(type_code, effort, 8)`` (the numpy rules only)."""
+        return GroupSums(self.state.type_code.astype(np.int64), 8)
+
+    @cached_property
+    def funding_sums(self) -> RowSums:
+        """``funding.sum(axis=1)``, bit for bit (the numpy rules only: made on first use)."""
+        return RowSums(*self.state.funding.shape)
 
     def _state_election_offsets(self) -> np.ndarray:
         """Month of each state's election within the cycle: from the calendar, else at random.
