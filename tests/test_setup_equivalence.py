@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse, stats
 
 from sim.case_network import beta_ppf
+from sim.config_cache import copy_config
 from sim.networks import _symmetric_csr
 from sim.numerics import ColumnSums, GroupSums, RowSums
+from sim.summary import column, summarize
 
 
 def _scipy_symmetric(n: int, lo: np.ndarray, hi: np.ndarray, data: np.ndarray):
@@ -75,3 +81,55 @@ def test_numpy_engine_results_unchanged_by_lazy_helpers(make_model):
     one.run()
     two.run()
     assert np.array_equal(one.recorder.table, two.recorder.table)
+
+
+def _same_structure(a, b, path="config"):
+    """``b`` is a deep copy of ``a``: equal, same types, no shared list, dict or dataclass."""
+    assert type(a) is type(b), path
+    if isinstance(a, list | dict) or dataclasses.is_dataclass(a):
+        assert a is not b, path
+    if isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same_structure(x, y, f"{path}[{i}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), path
+        for k in a:
+            _same_structure(a[k], b[k], f"{path}.{k}")
+    elif dataclasses.is_dataclass(a):
+        assert list(vars(a)) == list(vars(b)), path
+        for k in vars(a):
+            _same_structure(getattr(a, k), getattr(b, k), f"{path}.{k}")
+    else:
+        assert a == b or (a != a and b != b), path
+
+
+@pytest.mark.parametrize("overrides", [[], ["case=chile", "tactics=[law]"]])
+def test_copy_config_is_a_deep_copy(mexico_config, overrides):
+    cfg = mexico_config(overrides)
+    copied = copy_config(cfg)
+    assert copied == cfg == copy.deepcopy(cfg)
+    _same_structure(cfg, copied)
+    copied.scenario.administrations[0].name = "changed"
+    assert cfg.scenario.administrations[0].name != "changed"
+
+
+def test_copy_config_copies_other_values_as_before():
+    value = {"t": (1, [2.0]), "s": {3}, "n": [None, True, "x"]}
+    copied = copy_config(value)
+    assert copied == value and copied["t"][1] is not value["t"][1]
+    assert copied["s"] is not value["s"]
+
+
+def test_summary_columns_are_the_frames(make_model):
+    model = make_model()
+    model.run()
+    ts = model.recorder.frame()
+    for name in ("momentum", "coalition_members", "contribution_companies", "date"):
+        assert np.array_equal(column(ts, name), ts[name].to_numpy())
+        assert column(ts, name).dtype == ts[name].to_numpy().dtype
+    as_float = column(ts, "coalition_members", np.float64)
+    assert as_float.dtype == np.float64
+    assert np.array_equal(as_float, ts["coalition_members"].to_numpy(dtype=np.float64))
+    doubled = pd.concat([ts, ts[["momentum"]]], axis=1)  # duplicate names: through pandas
+    assert column(doubled, "step").tolist() == ts["step"].tolist()
+    assert summarize(model, ts) == summarize(model, ts.copy())
