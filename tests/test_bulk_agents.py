@@ -79,3 +79,34 @@ def test_model_agents_match_one_by_one_registration(make_model):
     assert _registries(model) == _registries(reference)
     assert [a.index for a in model.agents] == list(range(len(model.actors)))
     assert [a.unique_id for a in model.actors] == list(range(1, len(model.actors) + 1))
+
+
+def test_release_frees_a_model_without_the_cycle_collector(make_model):
+    import gc
+    import weakref
+
+    from sim.agents.bulk import release
+
+    model = make_model()
+    model.run()
+    agent = weakref.ref(model.actors[0])
+    ref = weakref.ref(model)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        release(model)
+        del model
+        assert ref() is None and agent() is None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_runs_without_their_model_give_the_same_results(mexico_config):
+    from sim.api import run
+
+    cfg = mexico_config()
+    kept, dropped = run(cfg, keep_model=True), run(cfg, keep_model=False)
+    assert dropped.model is None
+    assert kept.summary == dropped.summary
+    assert kept.timeseries.equals(dropped.timeseries)
