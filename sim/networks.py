@@ -224,7 +224,7 @@ def _symmetric_csr(n: int, lo: np.ndarray, hi: np.ndarray, data: np.ndarray) -> 
     Each pair is stored twice, ``(lo, hi)`` and ``(hi, lo)``, with its weight (scipy adds 0 to
     the weight, exact); rows in order, columns sorted within a row (scipy's canonical CSR, int32
     indices): the same arrays as the sum and its conversion, without the sparse machinery
-    (``tests/test_networks.py`` checks the two agree). Nonzero weights only.
+    (``tests/test_setup_equivalence.py`` checks the two agree). Nonzero weights only.
     """
     rows = np.concatenate([lo, hi])
     cols = np.concatenate([hi, lo])
