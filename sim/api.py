@@ -564,6 +564,7 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
         The :class:`Result` (time series and summary).
 
     """
+    from sim.agents.bulk import release
     from sim.model import ContinuityModel
     from sim.posterior import apply
     from sim.summary import summarize
@@ -580,6 +581,8 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
         problem = nonfinite(ts, summary)
         if problem:
             raise NumericalError(problem)
+    if not keep_model:
+        release(model)  # freed now, not by the cycle collector (sim.agents.bulk)
     return Result(ts, summary, cfg, model if keep_model else None)
 
 

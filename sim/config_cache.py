@@ -121,14 +121,43 @@ class ConfigCache:
 
 
 _IMMUTABLE = (str, int, float, bool, type(None))
+_LEAVES = frozenset(_IMMUTABLE)
+"""The exact types copied by reference without a call (the leaves of a config)."""
 
 
 def copy_config(value: Any) -> Any:
     """A deep copy of a validated config (a few times faster than :func:`copy.deepcopy`).
 
     Configs are dataclasses of numbers, strings, lists and dicts; anything else is copied with
-    :func:`copy.deepcopy`.
+    :func:`copy.deepcopy`. Leaves (numbers, strings, None) are shared, not copied: they are
+    immutable.
     """
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is list:
+        return [v if type(v) in _LEAVES else copy_config(v) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _LEAVES else copy_config(v) for k, v in value.items()}
+    if kind in _DATACLASSES:
+        return _copy_dataclass(value)
+    return _copy_other(value)
+
+
+_DATACLASSES: set[type] = set()
+"""Types :func:`_copy_other` found to be dataclasses with a ``__dict__`` (copied field by field)."""
+
+
+def _copy_dataclass(value: Any) -> Any:
+    new = object.__new__(type(value))
+    new.__dict__.update(
+        {k: v if type(v) in _LEAVES else copy_config(v) for k, v in vars(value).items()}
+    )
+    return new
+
+
+def _copy_other(value: Any) -> Any:
+    """:func:`copy_config` of anything but a leaf, a plain list or a plain dict."""
     if isinstance(value, _IMMUTABLE):
         return value
     if isinstance(value, list):
@@ -138,9 +167,9 @@ def copy_config(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(copy_config(v) for v in value)
     if dataclasses.is_dataclass(value) and hasattr(value, "__dict__"):
-        new = object.__new__(type(value))
-        new.__dict__.update({k: copy_config(v) for k, v in vars(value).items()})
-        return new
+        if not isinstance(value, type):
+            _DATACLASSES.add(type(value))
+        return _copy_dataclass(value)
     return copy.deepcopy(value)
 
 

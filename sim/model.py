@@ -7,17 +7,21 @@ network is a sparse matrix. See docs/ODD.md for the full description.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import mesa
 import numpy as np
 import scipy.sparse as sp
 
 from sim.agents import (
     AGENT_CLASSES,
+    ActorAgent,
     Coalition,
     DataProtectionAuthority,
     FederalAdministration,
     Senate,
 )
+from sim.agents.bulk import PLAIN_CLASSES, deferred_registration, plain_agent
 from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
@@ -161,8 +165,6 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.state_idx = st.of_type("state")
         self.company_idx = st.of_type("company")
         self.intl_idx = st.of_type("international")
-        self.type_sums = GroupSums(codes, 8)  # effort by type code (update_momentum)
-        self.funding_sums = RowSums(*st.funding.shape)  # funding.sum(axis=1) (exert_effort)
         self.recruitable = np.isin(codes, (TYPE_CODE["organization"], TYPE_CODE["company"]))
         self.recruitable_count = int(np.count_nonzero(self.recruitable))
         is_intl = (codes == TYPE_CODE["international"]).astype(float)
@@ -179,6 +181,16 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             if t in raw:  # international bodies exert no effort and have no weights
                 matrix[j] = np.asarray(raw[t], dtype=float) / sum(raw[t])
         self.pillar_matrix = matrix
+
+    @cached_property
+    def type_sums(self) -> GroupSums:
+        """Effort by type code, ``np.bincount(type_code, effort, 8)`` (the numpy rules only)."""
+        return GroupSums(self.state.type_code.astype(np.int64), 8)
+
+    @cached_property
+    def funding_sums(self) -> RowSums:
+        """``funding.sum(axis=1)``, bit for bit (the numpy rules only: made on first use)."""
+        return RowSums(*self.state.funding.shape)
 
     def _state_election_offsets(self) -> np.ndarray:
         """Month of each state's election within the cycle: from the calendar, else at random.
@@ -219,45 +231,41 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         self.dpas: list[DataProtectionAuthority] = []
         self.senate: Senate | None = None
         first = sc.administrations[0]
-        for i, (node_id, kind, name, sector) in enumerate(
-            zip(
-                ids,
-                types,
-                nodes["name"].tolist(),
-                nodes["sector"].tolist(),
-                strict=True,
-            )
-        ):
-            cls = AGENT_CLASSES[kind]
-            if kind == "administration":
-                agent = FederalAdministration(
-                    self,
-                    i,
-                    node_id,
-                    first.name,
-                    first.agenda_priority,
-                    orientation=first.orientation,
-                )
-                self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
-                self.administration = agent
-            elif kind == "coalition":
-                founded = founding[node_id]
-                if not sc.coalitions_active:
-                    founded = None
-                elif founded is not None:  # a coalition founded before the strategy begins
-                    founded = max(founded, self.calendar.active_from)
-                agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
-                agent.coordinators = coordinators.get(node_id, [])
-                self.coalitions.append(agent)
-            elif kind == "company":
-                agent = cls(self, i, node_id, name, sector)
-            else:
-                agent = cls(self, i, node_id, name)
-            if kind == "dpa":
-                self.dpas.append(agent)
-            if kind == "senate" and self.senate is None:
-                self.senate = agent
-            self.actors.append(agent)
+        names, sectors = nodes["name"].tolist(), nodes["sector"].tolist()
+        ids_of = ActorAgent._ids[self]  # the unique_id counter every agent of the model draws from
+        with deferred_registration(self) as made:  # registered at once, in the order made
+            for i, (node_id, kind) in enumerate(zip(ids, types, strict=True)):
+                cls = AGENT_CLASSES[kind]
+                if cls in PLAIN_CLASSES:  # no constructor to run: made directly (sim.agents.bulk)
+                    agent = plain_agent(cls, self, ids_of, i, node_id, names[i], sectors[i])
+                    made.append(agent)
+                elif kind == "administration":
+                    agent = FederalAdministration(
+                        self,
+                        i,
+                        node_id,
+                        first.name,
+                        first.agenda_priority,
+                        orientation=first.orientation,
+                    )
+                    self.state.anchor[i] = self.state.commitment[i] = first.agenda_priority
+                    self.administration = agent
+                elif kind == "coalition":
+                    founded = founding[node_id]
+                    if not sc.coalitions_active:
+                        founded = None
+                    elif founded is not None:  # a coalition founded before the strategy begins
+                        founded = max(founded, self.calendar.active_from)
+                    agent = Coalition(self, i, node_id, names[i], len(self.coalitions), founded)
+                    agent.coordinators = coordinators.get(node_id, [])
+                    self.coalitions.append(agent)
+                else:
+                    agent = cls(self, i, node_id, names[i])
+                if kind == "dpa":
+                    self.dpas.append(agent)
+                if kind == "senate" and self.senate is None:
+                    self.senate = agent
+                self.actors.append(agent)
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
         self.base_anchor = self.state.anchor.copy()
         self.founders = self._founders_by_coalition()

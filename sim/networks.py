@@ -207,12 +207,35 @@ def _csr_from_keys(n: int, keys: np.ndarray, weight: np.ndarray | None = None) -
     """
     lo, hi = keys // n, keys % n
     index_dtype = np.int32 if n < 2**31 - 1 and 2 * keys.size < 2**31 - 1 else np.int64
+    data = np.ones(keys.size) if weight is None else np.asarray(weight, dtype=np.float64)
+    if index_dtype is np.int32 and np.all(data != 0):
+        return _symmetric_csr(n, lo, hi, data)
     indptr = np.zeros(n + 1, dtype=index_dtype)
     np.cumsum(np.bincount(lo, minlength=n), out=indptr[1:])
-    data = np.ones(keys.size) if weight is None else np.asarray(weight, dtype=np.float64)
     upper = sparse.csr_matrix((data, hi.astype(index_dtype), indptr), shape=(n, n))
     matrix = (upper + upper.T).tocsr()
     matrix.eliminate_zeros()
+    return matrix
+
+
+def _symmetric_csr(n: int, lo: np.ndarray, hi: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:
+    """``upper + upper.T`` of the upper triangle ``(lo, hi, data)`` as scipy builds it, directly.
+
+    Each pair is stored twice, ``(lo, hi)`` and ``(hi, lo)``, with its weight (scipy adds 0 to
+    the weight, exact); rows in order, columns sorted within a row (scipy's canonical CSR, int32
+    indices): the same arrays as the sum and its conversion, without the sparse machinery
+    (``tests/test_setup_equivalence.py`` checks the two agree). Nonzero weights only.
+    """
+    rows = np.concatenate([lo, hi])
+    cols = np.concatenate([hi, lo])
+    order = np.argsort(rows * n + cols, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    matrix = sparse.csr_matrix(
+        (np.concatenate([data, data])[order], cols[order].astype(np.int32), indptr),
+        shape=(n, n),
+        copy=False,
+    )
     return matrix
 
 

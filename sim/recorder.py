@@ -104,7 +104,11 @@ class Recorder:
         self._contribution_types = np.array([self._type_pos[t] for t in CONTRIBUTIONS.values()])
         self._funding_rows = slice(col[f"funding_{SOURCES[0]}"], col[f"funding_{SOURCES[-1]}"] + 1)
         self._scalar_rows = np.array([col[c] for c in _SCALAR_COLUMNS])
-        self._funding_sums = ColumnSums(*model.state.funding.shape)  # funding.sum(axis=0)
+
+    @functools.cached_property
+    def _funding_sums(self) -> ColumnSums:
+        """``funding.sum(axis=0)``, bit for bit (made on the first month recorded here)."""
+        return ColumnSums(*self.model.state.funding.shape)
 
     @property
     def data(self) -> dict[str, np.ndarray]:

@@ -45,7 +45,7 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
     - ``nonstate_share``: mean over T0..end of the share of momentum carried by
       coalitions, companies and organisations.
     """
-    m = ts["momentum"].to_numpy()
+    m = column(ts, "momentum")
     start = model.calendar.start
     t0 = reference_month(model) - start
     before = float(m[t0 - 1]) if 1 <= t0 <= len(m) else float("nan")
@@ -61,12 +61,12 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
             low = int(np.argmin(after))
             back = np.flatnonzero(after[low:] >= before)
             recover = int(low + back[0]) if back.size else None
-    total = ts["momentum"].to_numpy()[t0:] if 0 <= t0 < len(m) else np.empty(0)
+    total = m[t0:] if 0 <= t0 < len(m) else np.empty(0)
     # ts.loc[:, NONSTATE_COLUMNS].to_numpy().sum(axis=1): rows of 3 are summed from 0.0 in
     # column order, so the same floats come from adding the columns one after the other
     nonstate = np.zeros(len(ts))
     for c in NONSTATE_COLUMNS:
-        nonstate += ts[c].to_numpy(dtype=np.float64)
+        nonstate += column(ts, c, np.float64)
     nonstate = nonstate[t0:]
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(total > 0, nonstate / np.where(total > 0, total, 1.0), np.nan)
@@ -83,8 +83,8 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
         "survived": bool(valid and m[-1] >= model.config.output.survival_threshold * before),
         "nonstate_share": float(np.nanmean(shares)) if np.isfinite(shares).any() else None,
         "momentum_final": float(m[-1]),
-        "coalition_members_final": int(ts["coalition_members"].iloc[-1]),
-        "states_with_ai_office_final": int(ts["states_with_ai_office"].iloc[-1]),
+        "coalition_members_final": int(column(ts, "coalition_members")[-1]),
+        "states_with_ai_office_final": int(column(ts, "states_with_ai_office")[-1]),
         "law_passed_date": (
             format_month(model.law_passed_month) if model.law_passed_month is not None else None
         ),
@@ -107,6 +107,20 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
         ),
         "agents_by_type": _agents_by_type(model),
     }
+
+
+def column(ts: pd.DataFrame, name: str, dtype: type | None = None) -> np.ndarray:
+    """``ts[name].to_numpy(dtype=dtype)`` without making a Series (for reading only).
+
+    Uses pandas' column accessor when the columns are unique and the column is a numpy one
+    (about 10 µs a column less); otherwise ``ts[name].to_numpy(dtype=dtype)``.
+    """
+    get = getattr(ts, "_get_column_array", None)
+    if get is not None and ts.columns.is_unique:
+        values = get(ts.columns.get_loc(name))
+        if isinstance(values, np.ndarray):
+            return values if dtype is None else np.asarray(values, dtype=dtype)
+    return ts[name].to_numpy(dtype=dtype)
 
 
 def _agents_by_type(model: ContinuityModel) -> dict[str, int]:
