@@ -349,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.screening DIR [--out STEM] [--top N]``: print (and save) the tables."""
     parser = argparse.ArgumentParser(prog="python -m analysis.screening", description=__doc__)
     parser.add_argument("sweep_dir")
-    parser.add_argument("--out", help="write STEM_<output>.csv and STEM.md")
+    parser.add_argument(
+        "--out", help="write STEM_<output>.csv and a Markdown table (STEM with the suffix .md)"
+    )
     parser.add_argument("--top", type=int, default=None, help="rows per Markdown table")
     args = parser.parse_args(argv)
     tables = screen(args.sweep_dir)
