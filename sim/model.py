@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import mesa
 import numpy as np
 import scipy.sparse as sp
 
 from sim.agents import (
     AGENT_CLASSES,
-    ActorAgent,
     Coalition,
     DataProtectionAuthority,
     FederalAdministration,
     Senate,
 )
-from sim.agents.bulk import PLAIN_CLASSES, deferred_registration, plain_agent
+from sim.agents.bulk import PLAIN_CLASSES
+from sim.agents.lazy import LazyAgents, PendingAgents, collected_registrations
 from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
@@ -73,7 +72,7 @@ def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
     return load_network(net.nodes, net.edges or None)
 
 
-class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mesa.Model):
+class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, LazyAgents):
     """Agent-based model of a national AI strategy across changes of government.
 
     Args:
@@ -226,20 +225,23 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             for spec in self.config.scenario.coalitions
             if spec.node in row and all(k.node in row for k in spec.coordinators)
         }
-        self.actors: list = []
         self.coalitions: list[Coalition] = []
         self.dpas: list[DataProtectionAuthority] = []
         self.senate: Senate | None = None
         first = sc.administrations[0]
-        names, sectors = nodes["name"].tolist(), nodes["sector"].tolist()
-        ids_of = ActorAgent._ids[self]  # the unique_id counter every agent of the model draws from
-        with deferred_registration(self) as made:  # registered at once, in the order made
-            for i, (node_id, kind) in enumerate(zip(ids, types, strict=True)):
+        names = nodes["name"]
+        first_id = self.next_agent_id()  # actor i's unique_id is first_id + i (sim.agents.lazy)
+        actors: list = [None] * len(ids)  # the plain actors' agents are made when first read
+        rich: dict[int, list] = {}
+        with collected_registrations(self) as made:  # registered when the registries are read
+            for i, kind in enumerate(types):
                 cls = AGENT_CLASSES[kind]
-                if cls in PLAIN_CLASSES:  # no constructor to run: made directly (sim.agents.bulk)
-                    agent = plain_agent(cls, self, ids_of, i, node_id, names[i], sectors[i])
-                    made.append(agent)
-                elif kind == "administration":
+                if cls in PLAIN_CLASSES:
+                    continue
+                node_id = ids[i]
+                self.set_next_agent_id(first_id + i)
+                before = len(made)
+                if kind == "administration":
                     agent = FederalAdministration(
                         self,
                         i,
@@ -256,16 +258,23 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
                         founded = None
                     elif founded is not None:  # a coalition founded before the strategy begins
                         founded = max(founded, self.calendar.active_from)
-                    agent = Coalition(self, i, node_id, names[i], len(self.coalitions), founded)
+                    name = names.iat[i]
+                    agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
                     agent.coordinators = coordinators.get(node_id, [])
                     self.coalitions.append(agent)
                 else:
-                    agent = cls(self, i, node_id, names[i])
+                    agent = cls(self, i, node_id, names.iat[i])
                 if kind == "dpa":
                     self.dpas.append(agent)
                 if kind == "senate" and self.senate is None:
                     self.senate = agent
-                self.actors.append(agent)
+                actors[i] = agent
+                rich[i] = made[before:]
+        self.set_next_agent_id(first_id + len(ids))
+        self._actors = actors
+        self.defer_plain_agents(
+            PendingAgents(types, AGENT_CLASSES, ids, names, nodes["sector"], first_id, rich)
+        )
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
         self.base_anchor = self.state.anchor.copy()
         self.founders = self._founders_by_coalition()
@@ -408,7 +417,7 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             orientation = self.administration.orientation * (1.0 if same else -1.0)
         self.review_anchors()
         self.administration = self.administration.succeed(name, agenda, orientation)
-        self.actors[self.seat] = self.administration
+        self._actors[self.seat] = self.administration  # not making the plain agents
         self.turnovers.append(self.month)
         self.calendar.open_cut_at(self.month)
 
