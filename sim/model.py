@@ -32,6 +32,7 @@ from sim.networks import (
     mexico_network,
     synthetic_network,
 )
+from sim.node_facts import NodeFacts
 from sim.numerics import GroupSums, RowSums
 from sim.recorder import Recorder
 from sim.responses import StateResponses
@@ -40,6 +41,9 @@ from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 from sim.streams import spawn_streams
 from sim.tactics import at_effort
+
+_RICH_KINDS = frozenset(k for k, cls in AGENT_CLASSES.items() if cls not in PLAIN_CLASSES)
+"""The actor types whose agents are made at set-up (the others when read: sim.agents.lazy)."""
 
 ENGINES = ("compiled", "numpy")
 """How the months are computed: the compiled kernels, or the numpy reference rules."""
@@ -121,6 +125,7 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, Laz
             if getattr(config.tactics, name).cost_per_year > 0
         }
         self.month = self.calendar.start
+        self._built_network = network is None  # then its remembered facts are the table's
         self.network = network if network is not None else build_network(config, self.rng)
         self._init_arrays()
         self._init_agents(strict=network is None and config.network.kind != "synthetic")
@@ -143,9 +148,11 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, Laz
     # ------------------------------------------------------------------ set-up
     def _init_arrays(self) -> None:
         nodes = self.network.nodes
-        # the id and type columns as lists, read once (``_init_agents`` uses them too)
-        self._node_ids, self._node_types = nodes["id"].tolist(), nodes["type"].tolist()
-        codes = np.array([TYPE_CODE[t] for t in self._node_types], dtype=np.int64)
+        # the id and type columns, read once (``_init_agents`` uses them too)
+        facts = getattr(self.network, "facts", None) if self._built_network else None
+        self._facts = facts = facts if facts is not None else NodeFacts.of(nodes)
+        self._node_ids, self._node_types = facts.ids, facts.types
+        codes = facts.codes
         self.state = st = ActorState.empty(codes)
         st.commitment[:] = nodes["commitment"].to_numpy(dtype=float)
         st.anchor[:] = st.commitment
@@ -215,11 +222,12 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, Laz
         nodes = self.network.nodes
         sc = self.config.scenario
         ids, types = self._node_ids, self._node_types
-        coalition_ids = [i for i, kind in zip(ids, types, strict=True) if kind == "coalition"]
+        facts = self._facts
+        coalition_ids = [ids[i] for i in facts.of_type.get("coalition", ())]
         founding = founding_months(
             self.config.scenario.coalitions, coalition_ids, strict, self.calendar.start
         )
-        row = {node_id: i for i, node_id in enumerate(ids)}
+        row = facts.row
         coordinators = {
             spec.node: sorted((parse_month(k.start), row[k.node]) for k in spec.coordinators)
             for spec in self.config.scenario.coalitions
@@ -234,11 +242,9 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, Laz
         actors: list = [None] * len(ids)  # the plain actors' agents are made when first read
         rich: dict[int, list] = {}
         with collected_registrations(self) as made:  # registered when the registries are read
-            for i, kind in enumerate(types):
+            for i in facts.indices(_RICH_KINDS):
+                kind, node_id = types[i], ids[i]
                 cls = AGENT_CLASSES[kind]
-                if cls in PLAIN_CLASSES:
-                    continue
-                node_id = ids[i]
                 self.set_next_agent_id(first_id + i)
                 before = len(made)
                 if kind == "administration":
