@@ -28,14 +28,11 @@ import pandas as pd
 
 from analysis.sensitivity import (
     SensitivityError,
-    _check_outputs,
-    _check_varies,
     _plan_inputs,
     _problem,
-    _salib_sobol_seed,
-    _saltelli_base,
     morris_indices,
     point_means,
+    salib_sobol,
     short_parameter,
 )
 
@@ -193,22 +190,17 @@ def sobol_table(
         ``interaction``, ``interaction_conf``, ``S1_verdict``, ``ST_verdict`` and
         ``interaction_verdict``; the confidence level in ``attrs['conf_level']``.
     """
-    from SALib.analyze import sobol
     from scipy.stats import norm
 
-    y = _check_outputs(y)
     names = list(problem["names"])
-    _saltelli_base(len(names), y.size, False)
-    _check_varies(y)
-    result = sobol.analyze(
+    result = salib_sobol(
         problem,
         y,
-        calc_second_order=False,
+        second_order=False,
+        seed=seed,
         num_resamples=num_resamples,
         conf_level=conf_level,
         keep_resamples=True,
-        print_to_console=False,
-        seed=_salib_sobol_seed(seed),
     )
     z = norm.ppf(0.5 + conf_level / 2)
     gap = np.asarray(result["ST_conf_all"]) - np.asarray(result["S1_conf_all"])

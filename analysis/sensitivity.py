@@ -207,6 +207,39 @@ def _salib_sobol_seed(seed: int) -> int:
     return int(seed) + 1
 
 
+def salib_sobol(
+    problem: dict[str, Any],
+    y: np.ndarray,
+    *,
+    second_order: bool,
+    seed: int,
+    num_resamples: int,
+    conf_level: float,
+    keep_resamples: bool = False,
+) -> dict[str, Any]:
+    """SALib's Sobol' analysis of checked outputs ``y``, seeded (the raw SALib result).
+
+    Raises:
+        SensitivityError: ``y`` does not fit the sample size, has non-finite values or is
+            constant.
+    """
+    from SALib.analyze import sobol
+
+    y = _check_outputs(y)
+    _saltelli_base(len(problem["names"]), y.size, second_order)
+    _check_varies(y)
+    return sobol.analyze(
+        problem,
+        y,
+        calc_second_order=second_order,
+        num_resamples=num_resamples,
+        conf_level=conf_level,
+        keep_resamples=keep_resamples,
+        print_to_console=False,
+        seed=_salib_sobol_seed(seed),
+    )
+
+
 def sobol_indices(
     problem: dict[str, Any],
     y: np.ndarray,
@@ -236,21 +269,15 @@ def sobol_indices(
             constant, or ``conf_level`` is not in (0, 1).
 
     """
-    from SALib.analyze import sobol
-
-    y = _check_outputs(y)
     _check_conf_level(conf_level)
     names = list(problem["names"])
-    _saltelli_base(len(names), y.size, second_order)
-    _check_varies(y)
-    result = sobol.analyze(
+    result = salib_sobol(
         problem,
         y,
-        calc_second_order=second_order,
+        second_order=second_order,
+        seed=seed,
         num_resamples=num_resamples,
         conf_level=conf_level,
-        print_to_console=False,
-        seed=_salib_sobol_seed(seed),
     )
     rows = [
         {

@@ -179,7 +179,7 @@ def format_cases(result: CaseTable, markdown: bool = False) -> str:
         "Control: the share of seeds of the case without its cause (its negative control) in "
         f"which the outcome still comes out the same (low is good). {params}; each case sets "
         f"only its own inputs. {first.uncertainty.replace('Intervals include', 'Shares include')} "
-        "Per case: out/CASE/."
+        f"Per case: {Path(first.options.out).parent}/CASE/."
     )
     return "\n".join(lines) + "\n" + note + "\n"
 

@@ -18,6 +18,7 @@ bound of its own needs an entry (``tests/test_bounds.py`` checks it).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 
 MONTHS = 1200
@@ -90,7 +91,15 @@ _INDEX = re.compile(r"\[\d+\]")
 
 def limit(key: str) -> tuple[float | None, float | None]:
     """The bounds of a dotted key (first matching pattern), ``(None, None)`` if none."""
-    plain = _INDEX.sub("", key)
+    return _plain_limit(_INDEX.sub("", key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_limit(plain: str) -> tuple[float | None, float | None]:
+    """:func:`limit` of a key without list indices, remembered.
+
+    Validating a config asks for every key's bounds, and a sweep validates every point.
+    """
     for pattern, bounds in BOUNDS.items():
         if fnmatch.fnmatchcase(plain, pattern):
             return bounds

@@ -18,6 +18,7 @@ naming the dotted key, the value found and what is allowed. Cross-field rules
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -80,8 +81,7 @@ def build(cls: type, data: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(data, dict):
         problems.append(f"{path or 'config'}: expected a mapping, got {_show(data)}")
         return cls()
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    hints = typing.get_type_hints(cls)
+    fields, hints = _schema(cls)
     for key in data:
         if key not in fields:
             allowed = ", ".join(sorted(fields)) or "(none)"
@@ -99,6 +99,16 @@ def build(cls: type, data: Any, path: str, problems: list[str]) -> Any:
     except TypeError as exc:  # pragma: no cover - schema bug, not user input
         problems.append(f"{path or 'config'}: {exc}")
         return None
+
+
+@functools.cache
+def _schema(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+    """A schema dataclass's init fields and type hints, remembered.
+
+    The schema is fixed, and resolving type hints was most of the cost of validating a config.
+    """
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    return fields, typing.get_type_hints(cls)
 
 
 def _join(path: str, key: Any) -> str:

@@ -3,30 +3,14 @@ is reproducible."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from cli_runner import continuity
 
+from experiments.abc.command import finished, stopping_rules
 from experiments.abc.options import load_options
 from sim.errors import ConfigError
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
-
-
-def continuity(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run the console command; output as text."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
 
 
 @pytest.mark.parametrize(
@@ -74,6 +58,28 @@ def test_cli_bad_input_exits_2_without_traceback(tmp_path):
 def test_cli_help_lists_the_keys(tmp_path):
     done = continuity("calibrate", "--help", cwd=tmp_path)
     assert done.returncode == 0 and "abc.population" in done.stdout
+
+
+class _History:
+    """A pyabc history with no finished generation, or one that must not be read."""
+
+    def __init__(self, readable: bool):
+        self.readable = readable
+
+    @property
+    def max_t(self) -> int:
+        assert self.readable, "the stored generations were read"
+        return -1
+
+
+def test_a_stopped_calibration_is_not_tried_again_unless_its_stopping_rules_change():
+    """A generation under the acceptance floor is not stored; the record says it stopped."""
+    calibration = load_options([])
+    info = {"stopped_with": stopping_rules(calibration)}
+    assert finished(calibration, _History(readable=False), info)
+    relaxed = load_options(["abc.min_acceptance=0.005"])
+    assert not finished(relaxed, _History(readable=True), info)
+    assert not finished(calibration, _History(readable=True), {})
 
 
 SMALL = ["abc.population=20", "abc.predictive_draws=3", "abc.jobs=2"]

@@ -9,13 +9,10 @@ The malformed network files live in ``tests/data/bad/``.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import continuity
 
 from experiments import cli
 from sim.api import load_config
@@ -23,8 +20,6 @@ from sim.errors import InputError
 
 BAD = Path(__file__).parent / "data" / "bad"
 GOOD_NODES = Path(__file__).parent / "data" / "networks" / "tiny_nodes.csv"
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 NOISE = ("Traceback", "provider=", "Config search path", "HYDRA_FULL_ERROR")
 
 
@@ -458,15 +453,6 @@ def test_report_and_collect_reject(args, words, n, tmp_path, capsys, monkeypatch
 
 
 # ------------------------------------------------------------------ end to end (subprocesses)
-def continuity(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    assert CONTINUITY, "the continuity console command is not installed"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 END_TO_END = [
     case("run-wrong-type", ["run", "seed=abc", "hydra.run.dir=run"], ["seed", "abc"]),
     case(

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import CONTINUITY
 
 from experiments.case_tool import check_case, main, new_case
 from sim.paths import USER_ENV
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,7 @@ def test_case_all_tabulates_each_observed_outcome_against_the_model(tmp_path):
     pd.testing.assert_frame_equal(stored, table)
     text = format_cases(result)
     assert "| chile | 2022-03 | survives |" in text
+    assert f"Per case: {tmp_path}/CASE/." in text  # where the files are, not a fixed name
     for case in table["case"]:
         assert (tmp_path / case / "validation.md").is_file()
 

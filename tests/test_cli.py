@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from cli_runner import continuity
 from expected_outputs import AGENT_CLASSES, REQUIRED_COLUMNS, SUMMARY_KEYS
 
 import sim
 from sim.schemas import run_timeseries, to_arrow
 
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 RESULT_FILES = ("timeseries.parquet", "summary.json", "momentum.png")
 
 TIMESERIES_COLUMNS = REQUIRED_COLUMNS
@@ -37,21 +32,6 @@ SHORT = [
     "shocks.elections.senate=[2018-07]",
     "output.figure=false",
 ]
-
-
-def continuity(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the console command; output as text."""
-    assert CONTINUITY, "the continuity console command is not installed"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def results_in(run_dir: Path) -> list[str]:

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_runner import continuity as run_cli
 
 from experiments.cli import main as cli_main
 from experiments.cli import split_config_dir
 from sim.paths import USER_ENV
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 
 EXPERIMENT = """# @package _global_
 design:
@@ -40,11 +36,8 @@ shocks:
 
 
 def continuity(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYDRA_", "CONTINUITY_"))}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+    """The console command without the caller's ``CONTINUITY_*`` settings."""
+    return run_cli(*args, cwd=cwd, drop=("HYDRA_", "CONTINUITY_"))
 
 
 @pytest.fixture

@@ -8,23 +8,17 @@ have identical schemas and concatenate with pandas, polars and DuckDB; a run's a
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from cli_runner import continuity
 
 import sim
 from experiments.run_tables import summary_row
 from sim import schemas
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 
 # 2 cut sizes x 2 seeds = 4 runs, one run per chunk (so a chunk can hold only a failed run)
 SWEEP = [
@@ -34,14 +28,6 @@ SWEEP = [
     "design.replications=2",
     "sweep.chunk_size=1",
 ]
-
-
-def continuity(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env.update(MPLBACKEND="Agg", **extra_env)
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 @pytest.fixture(scope="module")

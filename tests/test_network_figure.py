@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from cli_runner import CONTINUITY
 
 import analysis.network_figure as nf
 from analysis.network_figure import (
@@ -30,8 +28,6 @@ from analysis.network_figure import (
 )
 
 NETWORK_FILES = ("network_nodes.parquet", "network_edges.parquet")
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 
 
 # --------------------------------------------------------------------------- hand-built tables

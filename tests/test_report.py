@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
-
-
-def continuity(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+from cli_runner import continuity
 
 
 def made(*args: str, cwd: Path) -> None:

@@ -13,16 +13,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
+from cli_runner import CONTINUITY
 
 # 3 turnover dates x 2 cut sizes x 2 seeds = 12 runs of the Mexico scenario
 GRID = [

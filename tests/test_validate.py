@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from cli_runner import continuity
 
 import sim
 from analysis.validation_figure import plot_validation
@@ -44,8 +41,6 @@ from sim.schemas import month_start
 
 PATTERNS = load_spec("mexico").patterns
 
-_BIN = Path(sys.executable).with_name("continuity")
-CONTINUITY = str(_BIN) if _BIN.exists() else shutil.which("continuity")
 
 # 2017-01..2025-06: both turnovers, T0+72 (2024-12: the patterns, momentum_late) and all of 2024.
 SHORT = ["scenario.end=2025-06"]
@@ -53,16 +48,6 @@ SEEDS = 4
 CHOSEN = ["no_coalition", "deep_cut"]
 ARGS = [f"seeds={SEEDS}", f"counterfactuals=[{','.join(CHOSEN)}]", "first_seed=3", *SHORT]
 TABLES = ("patterns.parquet", "runs.parquet", "trajectories.parquet")
-
-
-def continuity(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the console command; output as text."""
-    assert CONTINUITY, "the continuity console command is not installed"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    return subprocess.run(
-        [CONTINUITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
 
 
 @pytest.fixture(scope="module")

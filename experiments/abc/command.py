@@ -118,6 +118,8 @@ def prepare_directory(calibration: Calibration) -> tuple[dict[str, Any], bool]:
                 "choose another abc.out or delete that directory"
             )
         info["seconds"] = old.get("seconds", 0.0)
+        if "stopped_with" in old:
+            info["stopped_with"] = old["stopped_with"]
         return info, (out / "abc.db").is_file()
     if out.exists() and any(out.iterdir()):
         raise ConfigError(
@@ -128,8 +130,26 @@ def prepare_directory(calibration: Calibration) -> tuple[dict[str, Any], bool]:
     return info, False
 
 
-def finished(calibration: Calibration, history: Any) -> bool:
-    """Whether a stored calibration has met a stopping rule of ``calibration.abc``."""
+def stopping_rules(calibration: Calibration) -> dict[str, float]:
+    """The settings that end a calibration (a resumed one continues only if they changed)."""
+    abc = calibration.abc
+    return {
+        "max_generations": abc.max_generations,
+        "min_epsilon": abc.min_epsilon,
+        "min_acceptance": abc.min_acceptance,
+        "max_simulations": abc.max_simulations,
+    }
+
+
+def finished(calibration: Calibration, history: Any, info: dict[str, Any]) -> bool:
+    """Whether a stored calibration has met a stopping rule of ``calibration.abc``.
+
+    A calibration that stopped because a generation fell under the acceptance floor stored
+    no trace of that generation; ``info['stopped_with']`` remembers that it stopped, and with
+    which rules, so running the same command again does not try that generation again.
+    """
+    if info.get("stopped_with") == stopping_rules(calibration):
+        return True
     if history.max_t < 0:
         return False
     table = history.get_all_populations()
@@ -155,7 +175,7 @@ def calibrate(calibration: Calibration, progress: bool = True) -> dict[str, Any]
     started = time.perf_counter()
     names = safe_names(calibration)
     history = pyabc.History(db) if resume else None
-    if history is None or not finished(calibration, history):
+    if history is None or not finished(calibration, history, info):
         if progress:
             print("continuity calibrate: checking the case (one run) ...", file=sys.stderr)
         windows = statistic_windows(calibration)
@@ -175,6 +195,7 @@ def calibrate(calibration: Calibration, progress: bool = True) -> dict[str, Any]
             max_total_nr_simulations=calibration.abc.max_simulations,
         )
         info["seconds"] = info.get("seconds", 0.0) + time.perf_counter() - started
+        info["stopped_with"] = stopping_rules(calibration)
         store.write_json(out / "calibration.json", info)
         (out / "predictive.parquet").unlink(missing_ok=True)  # new generations: check again
     return export(calibration, info, pyabc.History(db), names, progress)

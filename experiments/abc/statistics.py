@@ -95,7 +95,7 @@ def coalition_growth(c: P.CoalitionGrowth, r: P.Run) -> list[Stat]:
     return [
         Stat("coalition_founded_month", founded, 0.0, b - a, 3.0),
         Stat("coalition_founding_size", founding, *c.founding_size, 2.0),
-        Stat("coalition_size", later, *c.size, 10.0),
+        Stat("coalition_size", later, *c.size, 3.0),
         Stat("coalition_growth_after_t0", growth, 1.0, INF, 5.0),
     ]
 
