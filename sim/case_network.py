@@ -33,6 +33,7 @@ from sim.networks import (
     load_network,
     symmetric_adjacency,
 )
+from sim.node_facts import NodeFacts
 
 # Company commitment ~ Beta by sector (assumption): the five high-automation traditional sectors
 # low (mean 0.2), ICT and finance high (mean 0.5), the other three in between (mean 0.3).
@@ -148,6 +149,12 @@ def _nodes_template(named: _NamedPart, companies: int, organizations: int) -> pd
         for c in NODE_COLUMNS
     }
     return build_nodes_frame(columns)
+
+
+@lru_cache(maxsize=8)
+def _template_facts(named: _NamedPart, companies: int, organizations: int) -> NodeFacts:
+    """The :class:`NodeFacts` of :func:`_nodes_template`'s table (the same for every seed)."""
+    return NodeFacts.of(_nodes_template(named, companies, organizations))
 
 
 def _company_sectors(companies: int) -> tuple[list[str], np.ndarray]:
@@ -277,7 +284,9 @@ def case_network(
         picked = hub_rows[rng.integers(0, hub_rows.size, len(loose))]
         ties.append((members, picked, np.full(len(loose), 0.2)))
         adjacency = _adjacency_from_ties(len(nodes), ties)
-    return StakeholderNetwork(nodes, adjacency)
+    return StakeholderNetwork(
+        nodes, adjacency, facts=_template_facts(named, companies, organizations_pool)
+    )
 
 
 def _adjacency_from_ties(n: int, ties: list[tuple]) -> sparse.csr_matrix:

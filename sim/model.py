@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import mesa
 import numpy as np
 import scipy.sparse as sp
 
 from sim.agents import (
     AGENT_CLASSES,
-    ActorAgent,
     Coalition,
     DataProtectionAuthority,
     FederalAdministration,
     Senate,
 )
-from sim.agents.bulk import PLAIN_CLASSES, deferred_registration, plain_agent
+from sim.agents.bulk import PLAIN_CLASSES
+from sim.agents.lazy import LazyAgents, PendingAgents, collected_registrations
 from sim.anchors import InstitutionalAnchors
 from sim.config import ACTOR_KEYS, PILLARS, CoalitionSpec, Config
 from sim.dates import parse_month
@@ -33,6 +32,7 @@ from sim.networks import (
     mexico_network,
     synthetic_network,
 )
+from sim.node_facts import NodeFacts
 from sim.numerics import GroupSums, RowSums
 from sim.recorder import Recorder
 from sim.responses import StateResponses
@@ -41,6 +41,9 @@ from sim.schedule import Schedule
 from sim.state import TYPE_CODE, ActorState
 from sim.streams import spawn_streams
 from sim.tactics import at_effort
+
+_RICH_KINDS = frozenset(k for k, cls in AGENT_CLASSES.items() if cls not in PLAIN_CLASSES)
+"""The actor types whose agents are made at set-up (the others when read: sim.agents.lazy)."""
 
 ENGINES = ("compiled", "numpy")
 """How the months are computed: the compiled kernels, or the numpy reference rules."""
@@ -73,7 +76,7 @@ def build_network(cfg: Config, rng: np.random.Generator) -> StakeholderNetwork:
     return load_network(net.nodes, net.edges or None)
 
 
-class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mesa.Model):
+class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, LazyAgents):
     """Agent-based model of a national AI strategy across changes of government.
 
     Args:
@@ -122,6 +125,7 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             if getattr(config.tactics, name).cost_per_year > 0
         }
         self.month = self.calendar.start
+        self._built_network = network is None  # then its remembered facts are the table's
         self.network = network if network is not None else build_network(config, self.rng)
         self._init_arrays()
         self._init_agents(strict=network is None and config.network.kind != "synthetic")
@@ -144,9 +148,11 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
     # ------------------------------------------------------------------ set-up
     def _init_arrays(self) -> None:
         nodes = self.network.nodes
-        # the id and type columns as lists, read once (``_init_agents`` uses them too)
-        self._node_ids, self._node_types = nodes["id"].tolist(), nodes["type"].tolist()
-        codes = np.array([TYPE_CODE[t] for t in self._node_types], dtype=np.int64)
+        # the id and type columns, read once (``_init_agents`` uses them too)
+        facts = getattr(self.network, "facts", None) if self._built_network else None
+        self._facts = facts = facts if facts is not None else NodeFacts.of(nodes)
+        self._node_ids, self._node_types = facts.ids, facts.types
+        codes = facts.codes
         self.state = st = ActorState.empty(codes)
         st.commitment[:] = nodes["commitment"].to_numpy(dtype=float)
         st.anchor[:] = st.commitment
@@ -216,30 +222,32 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
         nodes = self.network.nodes
         sc = self.config.scenario
         ids, types = self._node_ids, self._node_types
-        coalition_ids = [i for i, kind in zip(ids, types, strict=True) if kind == "coalition"]
+        facts = self._facts
+        coalition_ids = [ids[i] for i in facts.of_type.get("coalition", ())]
         founding = founding_months(
             self.config.scenario.coalitions, coalition_ids, strict, self.calendar.start
         )
-        row = {node_id: i for i, node_id in enumerate(ids)}
+        row = facts.row
         coordinators = {
             spec.node: sorted((parse_month(k.start), row[k.node]) for k in spec.coordinators)
             for spec in self.config.scenario.coalitions
             if spec.node in row and all(k.node in row for k in spec.coordinators)
         }
-        self.actors: list = []
         self.coalitions: list[Coalition] = []
         self.dpas: list[DataProtectionAuthority] = []
         self.senate: Senate | None = None
         first = sc.administrations[0]
-        names, sectors = nodes["name"].tolist(), nodes["sector"].tolist()
-        ids_of = ActorAgent._ids[self]  # the unique_id counter every agent of the model draws from
-        with deferred_registration(self) as made:  # registered at once, in the order made
-            for i, (node_id, kind) in enumerate(zip(ids, types, strict=True)):
+        names = nodes["name"]
+        first_id = self.next_agent_id()  # actor i's unique_id is first_id + i (sim.agents.lazy)
+        actors: list = [None] * len(ids)  # the plain actors' agents are made when first read
+        rich: dict[int, list] = {}
+        with collected_registrations(self) as made:  # registered when the registries are read
+            for i in facts.indices(_RICH_KINDS):
+                kind, node_id = types[i], ids[i]
                 cls = AGENT_CLASSES[kind]
-                if cls in PLAIN_CLASSES:  # no constructor to run: made directly (sim.agents.bulk)
-                    agent = plain_agent(cls, self, ids_of, i, node_id, names[i], sectors[i])
-                    made.append(agent)
-                elif kind == "administration":
+                self.set_next_agent_id(first_id + i)
+                before = len(made)
+                if kind == "administration":
                     agent = FederalAdministration(
                         self,
                         i,
@@ -256,16 +264,23 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
                         founded = None
                     elif founded is not None:  # a coalition founded before the strategy begins
                         founded = max(founded, self.calendar.active_from)
-                    agent = Coalition(self, i, node_id, names[i], len(self.coalitions), founded)
+                    name = names.iat[i]
+                    agent = Coalition(self, i, node_id, name, len(self.coalitions), founded)
                     agent.coordinators = coordinators.get(node_id, [])
                     self.coalitions.append(agent)
                 else:
-                    agent = cls(self, i, node_id, names[i])
+                    agent = cls(self, i, node_id, names.iat[i])
                 if kind == "dpa":
                     self.dpas.append(agent)
                 if kind == "senate" and self.senate is None:
                     self.senate = agent
-                self.actors.append(agent)
+                actors[i] = agent
+                rich[i] = made[before:]
+        self.set_next_agent_id(first_id + len(ids))
+        self._actors = actors
+        self.defer_plain_agents(
+            PendingAgents(types, AGENT_CLASSES, ids, names, nodes["sector"], first_id, rich)
+        )
         self.coalition_nodes = np.array([c.index for c in self.coalitions], dtype=np.int64)
         self.base_anchor = self.state.anchor.copy()
         self.founders = self._founders_by_coalition()
@@ -408,7 +423,7 @@ class ContinuityModel(StateResponses, InstitutionalAnchors, VectorisedRules, mes
             orientation = self.administration.orientation * (1.0 if same else -1.0)
         self.review_anchors()
         self.administration = self.administration.succeed(name, agenda, orientation)
-        self.actors[self.seat] = self.administration
+        self._actors[self.seat] = self.administration  # not making the plain agents
         self.turnovers.append(self.month)
         self.calendar.open_cut_at(self.month)
 

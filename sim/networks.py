@@ -27,8 +27,9 @@ same network.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -37,6 +38,9 @@ from scipy import sparse
 
 from sim.config import ACTOR_KEYS
 from sim.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.node_facts import NodeFacts
 
 ACTOR_TYPES: tuple[str, ...] = ACTOR_KEYS
 
@@ -107,11 +111,15 @@ class StakeholderNetwork:
             model's agent index 0..n-1 (default RangeIndex).
         adjacency: ``n x n`` float64 CSR matrix, symmetric, non-negative, zero diagonal, no
             explicitly stored zeros. ``adjacency[i, j]`` is the strength of the tie.
+        facts: The node table's ids and types as the model reads them, when the builder
+            remembers them (:mod:`sim.node_facts`; used only by a model that built the network
+            itself, so a table changed afterwards is read afresh).
 
     """
 
     nodes: pd.DataFrame
     adjacency: sparse.csr_matrix
+    facts: NodeFacts | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if tuple(self.nodes.columns) != NODE_COLUMNS:

@@ -153,7 +153,22 @@ class Recorder:
         self.n += 1
 
     def frame(self) -> pd.DataFrame:
-        """The tidy monthly table: one row per month."""
+        """The tidy monthly table: one row per month.
+
+        Columns ``date``, ``step``, :data:`NUMERIC_COLUMNS` (float64, the int64 ones of
+        ``_INT_COLUMNS`` and the bool ones of ``_BOOL_COLUMNS``) and ``administration``. Made
+        block by block (:func:`_frame_from_blocks`) where pandas allows, else column by column
+        (:meth:`frame_from_columns`): the same table (``tests/test_frame_blocks.py``).
+        """
+        n = self.n
+        if _STRING_DTYPE is None or n == 0:  # an empty table's columns are object columns
+            return self.frame_from_columns()
+        dates = _string_array(tuple(self.months[:n].tolist()), label=True)
+        names = _string_array(tuple(self.administration[:n]))
+        return _frame_from_blocks(self.table[:, :n], dates, names)
+
+    def frame_from_columns(self) -> pd.DataFrame:
+        """The monthly table built from a dict of columns (pandas infers the blocks)."""
         n = self.n
         out = {
             "date": [_month_label(x) for x in self.months[:n].tolist()],
@@ -169,3 +184,70 @@ class Recorder:
             out[c] = col
         out["administration"] = self.administration[:n]
         return pd.DataFrame(out)
+
+
+FRAME_COLUMNS = ("date", "step", *NUMERIC_COLUMNS, "administration")
+"""The monthly table's columns, in order."""
+
+
+def _inferred_string_dtype() -> pd.api.extensions.ExtensionDtype | None:
+    """The dtype pandas gives a column of Python strings, if an extension one (pandas 3)."""
+    dtype = pd.Series(["x"]).dtype
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return None  # object columns (pandas 2): build from a dict
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks  # noqa: F401
+    except ImportError:  # pragma: no cover - a pandas without it
+        return None
+    return dtype
+
+
+_STRING_DTYPE = _inferred_string_dtype()
+_FLOAT_ROWS, _INT_ROWS, _BOOL_ROWS = (
+    np.array([j for j, c in enumerate(NUMERIC_COLUMNS) if keep(c)], dtype=np.intp)
+    for keep in (
+        lambda c: c not in _INT_COLUMNS and c not in _BOOL_COLUMNS,
+        lambda c: c in _INT_COLUMNS,
+        lambda c: c in _BOOL_COLUMNS,
+    )
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_string_array(values: tuple, label: bool) -> pd.api.extensions.ExtensionArray:
+    strings = [_month_label(x) for x in values] if label else list(values)
+    return pd.array(strings, dtype=_STRING_DTYPE)
+
+
+def _string_array(values: tuple, label: bool = False) -> pd.api.extensions.ExtensionArray:
+    """A string column of ``values`` (month labels if ``label``), as pandas infers it.
+
+    Remembered (every run has the same dates and few administrations); each table gets its own
+    copy, so writing to one table's column changes no other table.
+    """
+    return _cached_string_array(values, label).copy()
+
+
+def _frame_from_blocks(table: np.ndarray, dates, names) -> pd.DataFrame:
+    """The monthly table from the recorder's rows: one block per dtype, as pandas makes it.
+
+    Blocks in the order and with the columns ``pd.DataFrame(dict)`` gives (dates, the int64
+    columns with ``step`` first, the float64 ones, the bools, the administrations), so the
+    table is the same, not just equal.
+    """
+    from pandas.api.internals import create_dataframe_from_blocks
+
+    n = table.shape[1]
+    ints = np.empty((_INT_ROWS.size + 1, n), dtype=np.int64)
+    ints[0] = np.arange(n, dtype=np.int64)
+    ints[1:] = table[_INT_ROWS]  # float -> int64 as astype(np.int64) casts
+    blocks = [
+        (dates, np.array([0])),
+        (ints, np.r_[1, _INT_ROWS + 2]),
+        (table[_FLOAT_ROWS], _FLOAT_ROWS + 2),
+        (table[_BOOL_ROWS].astype(bool), _BOOL_ROWS + 2),
+        (names, np.array([len(FRAME_COLUMNS) - 1])),
+    ]
+    return create_dataframe_from_blocks(
+        blocks, index=pd.RangeIndex(n), columns=pd.Index(list(FRAME_COLUMNS))
+    )

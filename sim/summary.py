@@ -126,12 +126,18 @@ def column(ts: pd.DataFrame, name: str, dtype: type | None = None) -> np.ndarray
 def _agents_by_type(model: ContinuityModel) -> dict[str, int]:
     """Number of registered agents by class name, sorted by name (classes with none left out).
 
-    The same counts as ``Counter(type(a).__name__ for a in model.agents)``, from Mesa's
-    per-class agent sets instead of one pass over every agent.
+    The same counts as ``Counter(type(a).__name__ for a in model.agents)``, from the model's
+    counts by class (:meth:`sim.agents.lazy.LazyAgents.registered_counts`, which does not make
+    the agents it has not made yet) or Mesa's per-class agent sets.
     """
+    counted = getattr(model, "registered_counts", None)
+    by_class = (
+        counted()
+        if counted is not None
+        else {cls: len(agents) for cls, agents in model.agents_by_type.items()}
+    )
     counts: Counter[str] = Counter()
-    for cls, agents in model.agents_by_type.items():
-        n = len(agents)
+    for cls, n in by_class.items():
         if n:
             counts[cls.__name__] += n
     return dict(sorted(counts.items()))

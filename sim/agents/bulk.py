@@ -12,7 +12,9 @@ dictionary). A model of a few hundred actors spent ~3 ms on it per run. Here:
   they were made: ``model.agents``, ``model.agents_by_type`` and ``model.agent_types`` are what
   registering them one by one gives (``tests/test_bulk_agents.py``).
 
-Both rely on Mesa 3.3's registries (``Model._agents``, ``_agents_by_type``, ``_all_agents``);
+The model now makes its plain actors' agents only when something reads them
+(:mod:`sim.agents.lazy`, which makes them with :func:`plain_agent` and registers them with
+:func:`register_all`). Both rely on Mesa 3.3's registries (``Model._agents``, ``_agents_by_type``, ``_all_agents``);
 a Mesa without them gets the agents registered one by one.
 """
 
@@ -105,7 +107,11 @@ def release(model: mesa.Model) -> None:
     collections. Clearing the agents' and the model's attributes breaks those cycles, so the
     model is freed as soon as the caller drops it. Use it only on a model no one will read.
     """
-    agents = list(getattr(model, "_agents", ()))
-    for agent in (*agents, *getattr(model, "actors", ())):
+    made = getattr(model, "made_agents", None)  # a lazy model's agents, none made now
+    if made is not None:
+        agents = made()
+    else:
+        agents = [*getattr(model, "_agents", ()), *getattr(model, "actors", ())]
+    for agent in agents:
         agent.__dict__.clear()
     model.__dict__.clear()
