@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from sim.dates import parse_month
+from sim.monthly import MonthlyColumns
+from sim.summary import column
 
 MEMBERS_AT = 24
 """``coalition_members_t24`` is read at T0 + this many months."""
@@ -27,24 +29,26 @@ LATE_WINDOW = (66, 72)
 """``momentum_late`` is the mean momentum over T0 + these months (both included)."""
 
 
-def screening_outputs(timeseries: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]:
+def screening_outputs(
+    timeseries: pd.DataFrame | MonthlyColumns, summary: dict[str, Any]
+) -> dict[str, Any]:
     """``coalition_members_t24`` and ``momentum_late`` of one run (None where not covered).
 
     Args:
         timeseries: The run's monthly table (``date`` as ``YYYY-MM``, ``momentum``,
-            ``coalition_members``).
+            ``coalition_members``), or its :class:`~sim.monthly.MonthlyColumns`.
         summary: The run's summary (``reference_date`` is T0).
 
     Returns:
         The two values, keyed by column name.
 
     """
-    first = parse_month(timeseries["date"].iloc[0])
-    t0 = parse_month(summary["reference_date"]) - first
     n = len(timeseries)
+    first = parse_month(column(timeseries, "date")[0]) if n else 0
+    t0 = parse_month(summary["reference_date"]) - first
     at = t0 + MEMBERS_AT
-    members = timeseries["coalition_members"].to_numpy()
-    momentum = timeseries["momentum"].to_numpy(dtype=np.float64)
+    members = column(timeseries, "coalition_members")
+    momentum = column(timeseries, "momentum", np.float64)
     a, b = t0 + LATE_WINDOW[0], t0 + LATE_WINDOW[1]
     return {
         "coalition_members_t24": int(members[at]) if 0 <= at < n else None,

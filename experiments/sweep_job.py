@@ -106,8 +106,8 @@ def run_one(
 
     Run :data:`NETWORK_RUN` writes its network tables into ``network_dir`` if one is given.
     """
-    row, ts, _ = _run(plan, run, network_dir)
-    return row, ts
+    row, result, _ = _run(plan, run, network_dir)
+    return row, None if result is None else result.timeseries
 
 
 def _run(
@@ -117,11 +117,14 @@ def _run(
     fail: frozenset[int] | None = None,
     nan: frozenset[int] | None = None,
 ) -> tuple[dict[str, Any], Any, Any]:
-    """:func:`run_one`, also returning the monthly table's arrays (:func:`compact`) if it ran.
+    """:func:`run_one`, returning the result (its table not made) and the table's arrays.
+
+    The :class:`~sim.api.Result` and the arrays (:meth:`~sim.monthly.MonthlyColumns.compact`)
+    are None if the run failed.
 
     ``fail`` and ``nan`` are the test hooks' run ids (read from the environment if None).
     """
-    from experiments.run_tables import compact, summary_row
+    from experiments.run_tables import summary_row
     from experiments.screening_outputs import screening_outputs
     from sim.api import all_finite, nonfinite, write_network_tables
     from sim.api import run as run_model
@@ -137,8 +140,8 @@ def _run(
         keep = network_dir is not None and run_id == NETWORK_RUN
         result = run_model(cfg, keep_model=keep)
         if run_id in (_injected_failures(NAN_ENV) if nan is None else nan):
-            result.timeseries.loc[result.timeseries.index[5], "momentum"] = float("nan")
-        monthly = compact(result.timeseries)
+            result.monthly.column("momentum")[5] = float("nan")  # a view of the run's numbers
+        monthly = result.monthly.compact()  # the table's arrays, without making the table
         # sim.api.run checks this too; here only the arrays are scanned (the full check, which
         # names the column and month, runs only if they hold a non-finite number)
         if not all_finite(monthly[0], result.summary):
@@ -152,9 +155,9 @@ def _run(
         row["elapsed_s"] = time.perf_counter() - start
         return row, None, None
     row.update(status="ok", error=None, **summary_row(result.summary))
-    row.update(screening_outputs(result.timeseries, result.summary))
+    row.update(screening_outputs(result.monthly, result.summary))
     row["elapsed_s"] = time.perf_counter() - start
-    return row, result.timeseries, monthly
+    return row, result, monthly
 
 
 def run_chunk(sweep_dir: Path, attempt: int, chunk: int) -> int:

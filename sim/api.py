@@ -15,6 +15,7 @@ The CLI (``continuity run``) does the same through Hydra.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -37,22 +38,28 @@ CONF_DIR = packaged_conf_dir()
 """The packaged Hydra config directory (``conf/`` of the repository, see :mod:`sim.paths`)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Result:
     """The outputs of one run.
 
     Attributes:
-        timeseries: One row per month (see docs/ODD.md, Outputs).
+        monthly: The monthly numbers (:class:`sim.monthly.MonthlyColumns`, or the table itself).
         summary: Continuity metrics of the run.
         config: The validated config that produced it.
         model: The finished model (agents and arrays), for inspection.
 
     """
 
-    timeseries: pd.DataFrame
+    monthly: Any
     summary: dict[str, Any]
     config: Config
     model: Any = None
+
+    @functools.cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """One row per month (see docs/ODD.md, Outputs); made on first use, then kept."""
+        frame = getattr(self.monthly, "frame", None)
+        return frame() if callable(frame) else self.monthly
 
     def write(self, directory: str | Path, figure: bool | None = None) -> list[Path]:
         """Write ``timeseries.parquet``, the network tables, ``momentum.png`` and ``summary.json``.
@@ -572,18 +579,17 @@ def run(cfg: Config, keep_model: bool = True) -> Result:
     cfg, drawn = apply(cfg)  # params=posterior: this run's parameter set (sim.posterior)
     model = ContinuityModel(cfg)
     model.run()
-    ts = model.recorder.frame()
-    summary = summarize(model, ts)
+    monthly = model.recorder.columns()
+    summary = summarize(model, monthly)
     if drawn is not None:
         summary.update(drawn.summary())
-    rec = model.recorder
-    if not all_finite(rec.table[:, : rec.n], summary):  # then say where
-        problem = nonfinite(ts, summary)
+    if not all_finite(monthly.table, summary):  # then say where
+        problem = nonfinite(monthly.frame(), summary)
         if problem:
             raise NumericalError(problem)
     if not keep_model:
         release(model)  # freed now, not by the cycle collector (sim.agents.bulk)
-    return Result(ts, summary, cfg, model if keep_model else None)
+    return Result(monthly, summary, cfg, model if keep_model else None)
 
 
 def all_finite(values: Any, summary: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ scenario start.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -28,6 +29,12 @@ def parse_month(value: object) -> int:
     """
     if not isinstance(value, str):
         raise ValueError(f"expected a 'YYYY-MM' date string, got {value!r}")
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(value: str) -> int:
+    """:func:`parse_month` of a string, remembered (a run reads the same few dates many times)."""
     m = _DATE.match(value.strip())
     if not m:
         raise ValueError(f"expected a 'YYYY-MM' date, got {value!r}")

@@ -13,6 +13,7 @@ is searched before the packaged one: a file there with the path of a packaged on
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from importlib import resources
@@ -31,6 +32,12 @@ def packaged_conf_dir() -> Path:
     """The packaged Hydra configuration directory (``conf/`` of the repository)."""
     if os.environ.get(CONF_ENV):
         return Path(os.environ[CONF_ENV])
+    return _installed_conf_dir()
+
+
+@functools.cache
+def _installed_conf_dir() -> Path:
+    """Where the installed package's ``conf/`` is (it does not move while running)."""
     try:
         return Path(str(resources.files("continuity_conf")))
     except ModuleNotFoundError:  # a source tree on sys.path without an install
@@ -40,7 +47,13 @@ def packaged_conf_dir() -> Path:
 def user_config_dir() -> Path | None:
     """The user's configuration directory, if one is set (``--config-dir``)."""
     value = os.environ.get(USER_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    return _resolved(value) if value else None
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(value: str) -> Path:
+    """``Path(value).expanduser().resolve()``, remembered per process."""
+    return Path(value).expanduser().resolve()
 
 
 def set_user_config_dir(directory: str | Path | None) -> None:

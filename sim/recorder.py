@@ -6,51 +6,24 @@ import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.config import ACTOR_KEYS, PILLARS
-from sim.dates import format_month
+from sim.monthly import (  # noqa: F401 - the table's columns, read from here by other modules
+    _BOOL_COLUMNS,
+    _INT_COLUMNS,
+    CONTRIBUTIONS,
+    FRAME_COLUMNS,
+    NUMERIC_COLUMNS,
+    MonthlyColumns,
+)
 from sim.numerics import ColumnSums, _sum
 from sim.state import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from sim.model import ContinuityModel
 
-CONTRIBUTIONS = {
-    "federal": "administration",
-    "states": "state",
-    "senate": "senate",
-    "coalitions": "coalition",
-    "dpa": "dpa",
-    "companies": "company",
-    "organizations": "organization",
-}
-"""Output column suffix → actor type whose momentum stock it reports."""
-
-NUMERIC_COLUMNS = (
-    ["momentum"]
-    + [f"momentum_{p}" for p in PILLARS]
-    + ["federal_priority", "federal_budget", "federal_effort", "federal_knowhow"]
-    + [f"contribution_{k}" for k in CONTRIBUTIONS]
-    + ["coalition_members", "states_with_ai_office", "states_ever_ai_office"]
-    + ["law_in_force", "dpa_active"]
-    + [f"funding_{s}" for s in SOURCES]
-    + ["senate_support", "bills_introduced", "dpa_guidance", "international_commitments"]
-    + ["ecosystem_investment", "federal_withdrawal", "coalition_capacity", "mobilisation"]
-    + ["fatigue", "anchors_in_force", "relaunches"]
-)
-"""Numeric columns of the monthly time series, in order (after ``date`` and ``step``)."""
-
-_INT_COLUMNS = {
-    "coalition_members",
-    "states_with_ai_office",
-    "bills_introduced",
-    "dpa_guidance",
-    "international_commitments",
-    "anchors_in_force",
-    "relaunches",
-}
-_BOOL_COLUMNS = {"law_in_force", "dpa_active"}
 _SCALAR_COLUMNS = (
     "momentum",
     "federal_priority",
@@ -75,10 +48,6 @@ _SCALAR_COLUMNS = (
     "relaunches",
 )
 """The columns ``Recorder.record`` fills from one scalar each (the others come from arrays)."""
-
-
-_month_label = functools.lru_cache(maxsize=4096)(format_month)
-"""``format_month`` of an ``int``, remembered (every run labels the same months)."""
 
 
 class Recorder:
@@ -152,102 +121,15 @@ class Recorder:
         self.administration.append(adm.name)
         self.n += 1
 
-    def frame(self) -> pd.DataFrame:
-        """The tidy monthly table: one row per month.
-
-        Columns ``date``, ``step``, :data:`NUMERIC_COLUMNS` (float64, the int64 ones of
-        ``_INT_COLUMNS`` and the bool ones of ``_BOOL_COLUMNS``) and ``administration``. Made
-        block by block (:func:`_frame_from_blocks`) where pandas allows, else column by column
-        (:meth:`frame_from_columns`): the same table (``tests/test_frame_blocks.py``).
-        """
+    def columns(self) -> MonthlyColumns:
+        """A copy of the months recorded so far (:class:`sim.monthly.MonthlyColumns`)."""
         n = self.n
-        if _STRING_DTYPE is None or n == 0:  # an empty table's columns are object columns
-            return self.frame_from_columns()
-        dates = _string_array(tuple(self.months[:n].tolist()), label=True)
-        names = _string_array(tuple(self.administration[:n]))
-        return _frame_from_blocks(self.table[:, :n], dates, names)
+        return MonthlyColumns(self.table[:, :n], self.months[:n], self.administration[:n])
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy monthly table of the months recorded so far (:meth:`MonthlyColumns.frame`)."""
+        return self.columns().frame()
 
     def frame_from_columns(self) -> pd.DataFrame:
-        """The monthly table built from a dict of columns (pandas infers the blocks)."""
-        n = self.n
-        out = {
-            "date": [_month_label(x) for x in self.months[:n].tolist()],
-            "step": np.arange(n, dtype=np.int64),
-        }
-        data = self.data
-        for c in NUMERIC_COLUMNS:
-            col = data[c][:n]
-            if c in _INT_COLUMNS:
-                col = col.astype(np.int64)
-            elif c in _BOOL_COLUMNS:
-                col = col.astype(bool)
-            out[c] = col
-        out["administration"] = self.administration[:n]
-        return pd.DataFrame(out)
-
-
-FRAME_COLUMNS = ("date", "step", *NUMERIC_COLUMNS, "administration")
-"""The monthly table's columns, in order."""
-
-
-def _inferred_string_dtype() -> pd.api.extensions.ExtensionDtype | None:
-    """The dtype pandas gives a column of Python strings, if an extension one (pandas 3)."""
-    dtype = pd.Series(["x"]).dtype
-    if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
-        return None  # object columns (pandas 2): build from a dict
-    try:
-        from pandas.api.internals import create_dataframe_from_blocks  # noqa: F401
-    except ImportError:  # pragma: no cover - a pandas without it
-        return None
-    return dtype
-
-
-_STRING_DTYPE = _inferred_string_dtype()
-_FLOAT_ROWS, _INT_ROWS, _BOOL_ROWS = (
-    np.array([j for j, c in enumerate(NUMERIC_COLUMNS) if keep(c)], dtype=np.intp)
-    for keep in (
-        lambda c: c not in _INT_COLUMNS and c not in _BOOL_COLUMNS,
-        lambda c: c in _INT_COLUMNS,
-        lambda c: c in _BOOL_COLUMNS,
-    )
-)
-
-
-@functools.lru_cache(maxsize=64)
-def _cached_string_array(values: tuple, label: bool) -> pd.api.extensions.ExtensionArray:
-    strings = [_month_label(x) for x in values] if label else list(values)
-    return pd.array(strings, dtype=_STRING_DTYPE)
-
-
-def _string_array(values: tuple, label: bool = False) -> pd.api.extensions.ExtensionArray:
-    """A string column of ``values`` (month labels if ``label``), as pandas infers it.
-
-    Remembered (every run has the same dates and few administrations); each table gets its own
-    copy, so writing to one table's column changes no other table.
-    """
-    return _cached_string_array(values, label).copy()
-
-
-def _frame_from_blocks(table: np.ndarray, dates, names) -> pd.DataFrame:
-    """The monthly table from the recorder's rows: one block per dtype, as pandas makes it.
-
-    Blocks in the order and with the columns ``pd.DataFrame(dict)`` gives (dates, the int64
-    columns with ``step`` first, the float64 ones, the bools, the administrations), so the
-    table is the same, not just equal.
-    """
-    from pandas.api.internals import create_dataframe_from_blocks
-
-    n = table.shape[1]
-    ints = np.empty((_INT_ROWS.size + 1, n), dtype=np.int64)
-    ints[0] = np.arange(n, dtype=np.int64)
-    ints[1:] = table[_INT_ROWS]  # float -> int64 as astype(np.int64) casts
-    blocks = [
-        (dates, np.array([0])),
-        (ints, np.r_[1, _INT_ROWS + 2]),
-        (table[_FLOAT_ROWS], _FLOAT_ROWS + 2),
-        (table[_BOOL_ROWS].astype(bool), _BOOL_ROWS + 2),
-        (names, np.array([len(FRAME_COLUMNS) - 1])),
-    ]
-    return create_dataframe_from_blocks(
-        blocks, index=pd.RangeIndex(n), columns=pd.Index(list(FRAME_COLUMNS))
-    )
+        """The same table built from a dict of columns (:meth:`MonthlyColumns.frame_from_columns`)."""
+        return self.columns().frame_from_columns()

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.dates import format_month, parse_month
+from sim.monthly import MonthlyColumns
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.model import ContinuityModel
@@ -30,7 +31,7 @@ def reference_month(model: ContinuityModel) -> int:
     return after[0] if after else parse_month(model.config.scenario.reference_date)
 
 
-def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
+def summarize(model: ContinuityModel, ts: pd.DataFrame | MonthlyColumns) -> dict[str, Any]:
     """Summary metrics of a finished run.
 
     Definitions (T0 = :func:`reference_month`, M = total momentum):
@@ -109,12 +110,16 @@ def summarize(model: ContinuityModel, ts: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def column(ts: pd.DataFrame, name: str, dtype: type | None = None) -> np.ndarray:
+def column(ts: pd.DataFrame | MonthlyColumns, name: str, dtype: type | None = None) -> np.ndarray:
     """``ts[name].to_numpy(dtype=dtype)`` without making a Series (for reading only).
+
+    ``ts`` is a monthly table or a run's :class:`~sim.monthly.MonthlyColumns` (the same arrays).
 
     Uses pandas' column accessor when the columns are unique and the column is a numpy one
     (about 10 µs a column less); otherwise ``ts[name].to_numpy(dtype=dtype)``.
     """
+    if isinstance(ts, MonthlyColumns):
+        return ts.column(name, dtype)
     get = getattr(ts, "_get_column_array", None)
     if get is not None and ts.columns.is_unique:
         values = get(ts.columns.get_loc(name))
