@@ -113,6 +113,24 @@ def collected_registrations(model: mesa.Model) -> Iterator[list[Any]]:
         del model.register_agent
 
 
+class _Registry:
+    """One of Mesa's registries, made on first read (:meth:`LazyAgents._registry`).
+
+    Mesa assigns it in its constructor; the value is kept in the instance's ``__dict__``.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        return model._registry(self.name)
+
+    def __set__(self, model: Any, value: Any) -> None:
+        model.__dict__[self.name] = value
+
+
 class LazyAgents(mesa.Model):
     """A Mesa model whose plain actors' agents are made when first read (see the module).
 
@@ -182,29 +200,9 @@ class LazyAgents(mesa.Model):
             self._make_registries(pending)
         return self.__dict__[name]
 
-    @property
-    def _agents(self) -> dict:
-        return self._registry("_agents")
-
-    @_agents.setter
-    def _agents(self, value: dict) -> None:
-        self.__dict__["_agents"] = value
-
-    @property
-    def _agents_by_type(self) -> dict:
-        return self._registry("_agents_by_type")
-
-    @_agents_by_type.setter
-    def _agents_by_type(self, value: dict) -> None:
-        self.__dict__["_agents_by_type"] = value
-
-    @property
-    def _all_agents(self) -> Any:
-        return self._registry("_all_agents")
-
-    @_all_agents.setter
-    def _all_agents(self, value: Any) -> None:
-        self.__dict__["_all_agents"] = value
+    _agents = _Registry()
+    _agents_by_type = _Registry()
+    _all_agents = _Registry()
 
     def _make_registries(self, pending: PendingAgents) -> None:
         """Register the set-up's agents in index order, then replay the journal."""
