@@ -8,7 +8,9 @@ next) and writes its measurements as JSON to a temporary directory; this script 
 with the machine's description into ``DIR/results.json`` and draws ``DIR/scaling.png`` and
 ``.svg`` (DIR: ``benchmarks/`` for a full run, ``benchmarks/out/quick/`` with ``--quick``, so a
 smoke test never overwrites the committed results). Every number is a median of repeats; ratios
-are of medians measured in the same process. About 4-6 minutes on 2 cores (``--quick``: 1 min).
+are of medians measured in the same process. About 6-10 minutes on 2 cores, of which the sweep
+framework part (``benchmarks/sweep_overhead.py``: 100- and 2,000-run sweeps) is 2-4 (``--quick``:
+2 min; ``--skip-sweep`` leaves both sweep parts out).
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ PARTS = {
     "one_run": "benchmarks.one_run",
     "seed_loop": "benchmarks.seed_loop",
     "sweep": "benchmarks.sweep_throughput",
+    "sweep_overhead": "benchmarks.sweep_overhead",
 }
+SWEEP_PARTS = ("sweep", "sweep_overhead")
+"""The parts ``--skip-sweep`` leaves out."""
+KEY_VALUE_ARGS = {"sweep_overhead"}
+"""Parts whose output file is given as ``out=FILE`` rather than ``--out FILE``."""
 GIB = 2**30
 SLOPE_RANGE = (0.9, 1.15)
 
@@ -81,7 +88,8 @@ def machine() -> dict:
 def run_part(name: str, quick: bool, tmp: Path) -> tuple[dict, float]:
     """Run one benchmark module in a subprocess; its JSON and its wall time."""
     out = tmp / f"{name}.json"
-    cmd = [sys.executable, "-m", PARTS[name], "--out", str(out)] + (["--quick"] if quick else [])
+    where = [f"out={out}"] if name in KEY_VALUE_ARGS else ["--out", str(out)]
+    cmd = [sys.executable, "-m", PARTS[name], *where] + (["--quick"] if quick else [])
     print(f"\n== {name}: {' '.join(cmd[1:3])}", flush=True)
     load = os.getloadavg()[0]
     start = time.perf_counter()
@@ -283,16 +291,71 @@ def build_table(res: dict, quick: bool) -> Table:
                 f"  {label}",
                 f"{r['runs_per_s']['median']:.1f} runs/s ({r['wall_s']['median']:.1f} s)",
             )
+    if "sweep_overhead" in res:
+        sweep_targets(t, res["sweep_overhead"])
     if quick:
         t.section("(--quick: 1k and 10k agents only, fewer repeats; not the committed results)")
     return t
+
+
+FRAMEWORK_TARGETS = {100: 0.25, 2000: 0.10}
+"""Wanted framework share of a sweep's wall time with 2 workers, by number of runs."""
+RUNS_PER_S_TARGET = (2000, 200.0)
+"""A 2,000-run sweep on 2 workers should make at least 200 runs/s end to end."""
+
+
+def sweep_targets(t: Table, overhead: dict) -> None:
+    """Rows of ``benchmarks/sweep_overhead.py``: each sweep, and the sweep targets.
+
+    The framework share is ``1 - simulation time inside the jobs / (workers x wall)``: the part
+    of the workers' time not spent simulating (immune to the machine's speed drifting between
+    the sweep and its plain loop; the share against the plain loop is shown beside it). A size
+    the run did not measure (``--quick``: 100 runs only) leaves its targets "not measured".
+    """
+    t.section("Sweep framework (default Mexico, 'continuity sweep' as typed; sweep_overhead.py)")
+    sizes = {n: r for n, r in overhead.items() if n.isdigit()}  # not run_part's load average
+    for n, r in sizes.items():
+        t.add(
+            f"  {int(n):,} runs: plain loop, 1 / 2 processes",
+            f"{r['plain_loop_runs_per_s']:.1f} / {r['plain_loop_2_processes_runs_per_s']:.1f} runs/s",
+        )
+        for key, label in (("sweep_1_worker", "1 worker"), ("sweep_2_workers", "2 workers")):
+            c = r[key]
+            t.add(
+                f"  {int(n):,} runs: sweep, {label}",
+                f"{c['runs_per_s']:.1f} runs/s ({c['wall_s']:.1f} s); framework "
+                f"{c['framework_share_vs_own_simulation_time']:.0%} "
+                f"({c['framework_share_vs_plain_loop']:.0%} vs the plain loop)",
+            )
+    runs, wanted = RUNS_PER_S_TARGET
+    two = overhead.get(str(runs), {}).get("sweep_2_workers")
+    rate = two and two["runs_per_s"]
+    t.target(
+        f"  {runs:,}-run sweep, 2 workers, end to end",
+        rate,
+        f"{rate:.1f} runs/s" if rate else "-",
+        f">= {wanted:.0f} runs/s",
+        None if rate is None else rate >= wanted,
+    )
+    for n, limit in FRAMEWORK_TARGETS.items():
+        two = overhead.get(str(n), {}).get("sweep_2_workers")
+        share = two and two["framework_share_vs_own_simulation_time"]
+        t.target(
+            f"  {n:,}-run sweep, 2 workers: framework share of wall time",
+            share,
+            f"{share:.0%}" if share is not None and two else "-",
+            f"< {limit:.0%}",
+            None if not two else share < limit,
+        )
 
 
 def main(argv: list[str] | None = None) -> dict:
     """Run the parts, print the table, write results.json and the figure."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="1k and 10k agents, fewer repeats")
-    p.add_argument("--skip-sweep", action="store_true", help="leave out the sweep throughput")
+    p.add_argument(
+        "--skip-sweep", action="store_true", help="leave out the sweep throughput and framework"
+    )
     p.add_argument("--out-dir", type=Path, help="where results.json and scaling.* go")
     args = p.parse_args(argv)
     out_dir = args.out_dir or ROOT / "benchmarks" / ("out/quick" if args.quick else "")
@@ -301,7 +364,7 @@ def main(argv: list[str] | None = None) -> dict:
     res["machine"]["load_average_1min_start"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for name in PARTS:
-            if name == "sweep" and args.skip_sweep:
+            if name in SWEEP_PARTS and args.skip_sweep:
                 continue
             res[name], res["part_wall_s"][name] = run_part(name, args.quick, Path(tmp))
     table = build_table(res, args.quick)
