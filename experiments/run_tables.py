@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.monthly import Monthly
 from sim.recorder import NUMERIC_COLUMNS
 from sim.schemas import SWEEP_TIMESERIES
 
@@ -46,12 +47,11 @@ def summary_row(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-Monthly = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-"""A run's monthly table, compact: values (months x variables), steps, dates, administrations."""
-
-
 def compact(ts: pd.DataFrame) -> Monthly:
-    """Keep only the arrays of a run's monthly table (few Python objects to hold per run)."""
+    """Keep only the arrays of a run's monthly table (few Python objects to hold per run).
+
+    What :meth:`sim.monthly.MonthlyColumns.compact` gives without making the table.
+    """
     columns = _positions(tuple(ts.columns))
     try:  # column by column: ~20x faster than selecting a sub-frame (a few ms per run)
         get = ts._get_column_array

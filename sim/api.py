@@ -58,8 +58,11 @@ class Result:
     @functools.cached_property
     def timeseries(self) -> pd.DataFrame:
         """One row per month (see docs/ODD.md, Outputs); made on first use, then kept."""
-        frame = getattr(self.monthly, "frame", None)
-        return frame() if callable(frame) else self.monthly
+        from sim.monthly import MonthlyColumns
+
+        if isinstance(self.monthly, MonthlyColumns):
+            return self.monthly.frame()
+        return self.monthly
 
     def write(self, directory: str | Path, figure: bool | None = None) -> list[Path]:
         """Write ``timeseries.parquet``, the network tables, ``momentum.png`` and ``summary.json``.
