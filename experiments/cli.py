@@ -270,7 +270,10 @@ def split_config_dir(args: list[str]) -> tuple[str | None, list[str], list[str]]
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``continuity`` console command."""
+    from experiments.fast_exit import freeze_heap_at_exit
     from sim.errors import InputError, did_you_mean
+
+    freeze_heap_at_exit()
     from sim.paths import set_user_config_dir
 
     argv = sys.argv[1:] if argv is None else argv

@@ -123,8 +123,30 @@ def joblib_arguments(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def start_fork_server() -> None:
+    """Have loky fork this process's joblib workers from a server that has imported the jobs.
+
+    The server (:mod:`multiprocessing.forkserver`) starts now and imports
+    :mod:`experiments.worker_preload` (the job's code, the compiled model loaded) while this
+    process gets ready; each worker is then a fork of it, warm from its first instant.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from joblib.externals.loky.backend.context import set_start_method
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["experiments.worker_preload"])
+    set_start_method("forkserver", force=True)
+    forkserver.ensure_running()
+
+
 def standby(spec: dict[str, Any]) -> list[str] | None:
     """Get ready (see the module docstring) and wait for the go; return Hydra's argv, or None."""
+    if spec.get("joblib"):
+        try:
+            start_fork_server()
+        except Exception as exc:  # noqa: BLE001 - only a head start: loky spawns workers then
+            print(f"launch_jobs: no fork server ({exc})", flush=True)
     import experiments.sweep_job  # noqa: F401 - Hydra, the job's tables
     from experiments.sweep_slurm import install
 
@@ -162,6 +184,9 @@ def _stop_workers() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
+    from experiments.fast_exit import freeze_heap_at_exit
+
+    freeze_heap_at_exit()
     if len(sys.argv) >= 3 and sys.argv[1] == STANDBY:
         spec = json.loads(sys.argv[2])
         argv = standby(spec)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from sim.errors import NetworkFileError
@@ -408,9 +408,15 @@ def beta_ppf(q: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.
         or q.ndim != 1
         or not (np.all(q > 0) and np.all(q < 1) and np.all(a > 0) and np.all(b > 0))
     ):
-        return stats.beta.ppf(q, a, b)
+        return _scipy_beta_ppf(q, a, b)
     out = _BETA_PPF(q, a, b)
-    return out if out.shape == q.shape else stats.beta.ppf(q, a, b)
+    return out if out.shape == q.shape else _scipy_beta_ppf(q, a, b)
+
+
+def _scipy_beta_ppf(q: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from scipy import stats  # imported here: about half a second that a run does not need
+
+    return stats.beta.ppf(q, a, b)
 
 
 def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
