@@ -272,9 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``continuity`` console command."""
     from experiments.fast_exit import freeze_heap_at_exit
     from sim.errors import InputError, did_you_mean
+    from sim.paths import set_user_config_dir
 
     freeze_heap_at_exit()
-    from sim.paths import set_user_config_dir
 
     argv = sys.argv[1:] if argv is None else argv
     if not argv:

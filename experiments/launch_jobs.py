@@ -8,14 +8,17 @@ task that ends without a result is noticed without SLURM's accounting daemon.
 
 ``python -m experiments.launch_jobs --standby SPEC`` is how ``continuity sweep`` starts it: at
 once, while the sweep still plans, so that its start-up does not wait for the plan. It imports
-what the jobs need and, with the joblib launcher, starts the workers, which import it too.
+what the jobs need and, with the joblib launcher, starts the workers: forks of a fork server
+that has imported the jobs' code and loaded the compiled model once
+(:mod:`experiments.worker_preload`).
 ``SPEC`` is JSON: ``model`` (import the model here), ``joblib`` (the launcher's settings, or
 null), ``workers``, ``parent`` (the sweep's process id) and ``dir``, a private directory where
 the sweep then writes the file ``go``: JSON ``{"argv": [...], "log": PATH, "sweep_dir": DIR}``,
 the Hydra command line to run and the log to append all output to, or ``{}``: stop without
 doing anything (bad input, nothing left to run, an interrupt). Each joblib worker, once it has
-the go, also does the plan's first run once, writing nothing (config, network, loading the
-compiled model), which its first job would otherwise do. If the sweep's process ends before the go, so does this one.
+the go, also does the plan's first run once, writing nothing (the point's config and network),
+which its first job would otherwise do. If the sweep's process ends before the go, so does
+this one.
 """
 
 from __future__ import annotations
@@ -69,10 +72,9 @@ def _redirect(log: str) -> None:
 
 def warm() -> None:
     """Import what a job needs."""
-    import experiments.run_tables  # noqa: F401
-    import experiments.sweep_job  # noqa: F401
-    import sim.model  # noqa: F401
-    import sim.summary  # noqa: F401
+    from experiments.sweep_job import import_job_code
+
+    import_job_code()
 
 
 def warm_worker(directory: str, parent: int) -> int:
@@ -103,8 +105,9 @@ def _prepare(sweep_dir: Path) -> None:
 def prepare(sweep_dir: Path) -> None:
     """Do the plan's first run once, writing nothing, as a worker's first job would.
 
-    It builds the first point's config and network and loads the compiled model (about a
-    second), in every worker at once and while the launcher sets Hydra's jobs up.
+    It builds the first point's config and network (and loads the compiled model, if the
+    worker was not forked from a warm fork server), in every worker at once and while the
+    launcher sets Hydra's jobs up.
     """
     from experiments.sweep_job import load_json, run_one
 

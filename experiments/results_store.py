@@ -278,10 +278,10 @@ def collect(sweep_dir: Path) -> Collected:
         series = pool.submit(_encode_timeseries, sweep_dir, chunks, picked)
         runs, runs_file = _collect_runs(sweep_dir, plan, chunks, picked)
         n_ts, encoded = series.result()
-    ts_file = None
+    files = [runs_file]
     if encoded is not None:
-        ts_file = atomic_write(sweep_dir / "timeseries.parquet", lambda p: _write_bytes(p, encoded))
-    files = [runs_file] + ([ts_file] if ts_file is not None else [])
+        ts_path = sweep_dir / "timeseries.parquet"
+        files.append(atomic_write(ts_path, lambda p: Path(p).write_bytes(encoded)))
     done = set(runs["run_id"].astype(int)) if len(runs) else set()
     missing = [r[0] for r in plan["runs"] if r[0] not in done]
     failed = runs[runs["status"] != "ok"] if len(runs) else None
@@ -335,8 +335,3 @@ def _encode_timeseries(
     sink = pa.BufferOutputStream()
     pq.write_table(ts, sink, **TS_WRITE)
     return ts.num_rows, sink.getvalue()
-
-
-def _write_bytes(path: str | Path, data: Any) -> None:
-    with open(path, "wb") as out:
-        out.write(data)

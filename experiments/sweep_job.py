@@ -44,6 +44,13 @@ def _load(path: str, mtime: float) -> dict[str, Any]:
     return json.loads(Path(path).read_text())
 
 
+def import_job_code() -> None:
+    """Import what a job's runs need beyond this module (the model, its tables and summary)."""
+    import experiments.run_tables  # noqa: F401
+    import sim.model  # noqa: F401
+    import sim.summary  # noqa: F401
+
+
 def load_json(path: Path) -> dict[str, Any]:
     """Read a JSON file once per process (cached by path and modification time)."""
     return _load(str(path), path.stat().st_mtime)

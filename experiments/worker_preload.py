@@ -14,10 +14,7 @@ imported twice).
 
 from __future__ import annotations
 
-import experiments.run_tables  # noqa: F401
-import experiments.sweep_job  # noqa: F401
-import sim.model  # noqa: F401
-import sim.summary  # noqa: F401
+from experiments.sweep_job import import_job_code
 
 
 def load_kernels() -> None:
@@ -30,4 +27,5 @@ def load_kernels() -> None:
         pass
 
 
+import_job_code()
 load_kernels()
